@@ -1,0 +1,69 @@
+"""helpers.plotting: figures outside pyplot, PNG rendering, shared drawing pieces."""
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from helpers import plotting
+
+
+def test_new_figure_is_not_registered_with_pyplot():
+    before = plt.get_fignums()
+    fig, axes = plotting.new_figure(1, 2)
+    assert len(axes) == 2 and plt.get_fignums() == before
+    wide = fig.get_size_inches()[0]
+    assert wide > plotting.new_figure()[0].get_size_inches()[0]
+
+
+def test_render_returns_png_or_jpeg_bytes():
+    fig, ax = plotting.new_figure()
+    ax.plot([0, 1], [0, 1])
+    assert plotting.render(fig)[:8] == b"\x89PNG\r\n\x1a\n"
+    assert plotting.render(fig, "jpeg")[:2] == b"\xff\xd8"
+    with pytest.raises(ValueError, match="format"):
+        plotting.render(fig, "gif")
+
+
+def test_slider_figure_is_built_once_and_its_layout_kept_after_the_first_render():
+    calls = []
+
+    def build(fig, ax):
+        calls.append(1)
+        (line,) = ax.plot([0, 1], [0, 1])
+        ax.set_title("a title")
+        return {"line": line}
+
+    fig, art = plotting.slider_figure(build)
+    plotting.render(fig)
+    position = fig.axes[0].get_position().bounds
+    again, art_again = plotting.slider_figure(build)
+    assert again is fig and art_again is art and len(calls) == 1
+    art["line"].set_ydata([0, 100])
+    fig.axes[0].set_title("a much, much longer title that would move a constrained layout")
+    plotting.render(fig)
+    assert fig.axes[0].get_position().bounds == position
+
+
+def test_plot_samples_draws_one_line_per_row():
+    fig, ax = plotting.new_figure()
+    lines = plotting.plot_samples(ax, np.linspace(0, 1, 20), np.zeros((7, 20)))
+    assert len(lines.get_segments()) == 7
+    with pytest.raises(ValueError, match="columns to match x"):
+        plotting.plot_samples(ax, np.linspace(0, 1, 20), np.zeros((7, 21)))
+
+
+def test_gaussian_ellipse_axes_follow_the_covariance():
+    fig, ax = plotting.new_figure()
+    ell = plotting.plot_gaussian_ellipse(ax, [1.0, 2.0], np.diag([4.0, 1.0]), n_std=1)
+    assert sorted([ell.width, ell.height]) == pytest.approx([2.0, 4.0])
+    with pytest.raises(ValueError, match="positive definite"):
+        plotting.plot_gaussian_ellipse(ax, [0, 0], np.diag([1.0, -1.0]))
+    with pytest.raises(ValueError, match="2x2"):
+        plotting.plot_gaussian_ellipse(ax, [0, 0, 0], np.eye(3))
+
+
+def test_plot_band_fills_between_bounds():
+    fig, ax = plotting.new_figure()
+    x = np.linspace(0, 1, 5)
+    plotting.plot_band(ax, x, x - 1, x + 1, mean=x, label="90%")
+    assert len(ax.collections) == 1 and len(ax.lines) == 1
