@@ -1,0 +1,55 @@
+"""The repository keeps its promises: exact pins, one environment for pip and conda, the README."""
+
+import re
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+PIN = re.compile(r"^([A-Za-z0-9_.\-]+)==([0-9][^\s;#]*)$")
+
+
+def requirement_lines():
+    lines = (ROOT / "requirements.txt").read_text().splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+def test_every_requirement_is_pinned_exactly_or_is_this_project():
+    for line in requirement_lines():
+        assert line == "-e ." or PIN.match(line), f"not an exact pin: {line!r}"
+    assert "-e ." in requirement_lines(), "the helpers package must be installed into the environment"
+
+
+def test_core_stack_is_pinned_and_torch_is_the_version_on_disk():
+    names = {PIN.match(line).group(1).lower().replace("_", "-"): PIN.match(line).group(2)
+             for line in requirement_lines() if PIN.match(line)}
+    for package in ("jupyterlab", "ipywidgets", "jupyterlab-widgets", "numpy", "matplotlib",
+                    "torch", "pyro-ppl", "scikit-learn", "torchdiffeq", "tqdm", "nbval",
+                    "pytest", "pytest-xdist", "ruff"):
+        assert package in names, f"{package} is not pinned"
+    assert names["torch"] == "2.13.0"
+
+
+def test_environment_yml_builds_the_same_set():
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    deps = env["dependencies"]
+    conda = [d for d in deps if isinstance(d, str)]
+    pip_sections = [d["pip"] for d in deps if isinstance(d, dict)]
+    assert "python=3.11" in conda and "pip" in conda
+    assert set(conda) <= {"python=3.11", "pip"}, "conda packages would shadow the pinned pip set"
+    assert pip_sections == [["-r requirements.txt"]]
+
+
+def test_python_version_agrees_between_pyproject_and_environment():
+    assert 'requires-python = ">=3.11"' in (ROOT / "pyproject.toml").read_text()
+
+
+def test_readme_lists_every_notebook_and_the_two_commands():
+    readme = (ROOT / "README.md").read_text()
+    assert "make lab" in readme and "make test" in readme
+    for nb in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        assert nb.name in readme, f"README's table misses {nb.name}"
+
+
+def test_ci_runs_make_test():
+    assert "make test" in (ROOT / ".ci" / "run").read_text()
