@@ -1,0 +1,80 @@
+"""Latency of every slider update in the series, as a reader feels it: compute + draw + encode.
+
+    make bench          (or: .venv/bin/python tools/bench_sliders.py [--repeat N] [--out FILE])
+
+Each slider is swept over its range while the others keep their defaults; the update function is
+called and its figure rendered exactly as the notebook panel does (`plotting.render(fig, "jpeg")`).
+Reports the median and the 90th percentile per slider, in both figure styles, as a markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import platform
+import time
+from datetime import date
+
+import numpy as np
+
+from helpers import config, explorers, plotting
+
+# (notebook, update function, {slider: values to sweep}, budget in ms)
+SLIDERS = [
+    ("01", explorers.ols_fit, {
+        "family": ["polynomial", "fourier", "rbf"],
+        "n_basis": list(range(1, 31)),
+        "noise_std": list(np.round(np.linspace(0.0, 0.5, 11), 2)),
+        "n_points": list(range(10, 201, 10)),
+    }, 100),
+]
+
+
+def time_slider(update, name, values, repeat):
+    """Median and 90th percentile (ms) of `repeat` updates cycling through `values`."""
+    plotting.render(update(), "jpeg")  # the figure exists before the reader touches a slider
+    cycle = itertools.cycle(values)
+    times = []
+    for _ in range(repeat):
+        value = next(cycle)
+        start = time.perf_counter()
+        plotting.render(update(**{name: value}), "jpeg")
+        times.append(1000 * (time.perf_counter() - start))
+    return float(np.median(times)), float(np.percentile(times, 90))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=40, help="updates per slider (default 40)")
+    parser.add_argument("--out", help="also write the markdown table to this file")
+    args = parser.parse_args()
+
+    cfg = config.setup(verbose=False)
+    rows = ["| notebook | update function | slider | median ms (screen) | p90 ms (screen) "
+            "| median ms (projector) | budget ms |", "|---|---|---|---|---|---|---|"]
+    worst = []
+    for notebook, update, sliders, budget in SLIDERS:
+        for name, values in sliders.items():
+            results = []
+            for projector in (False, True):
+                config.projector(projector)
+                results.append(time_slider(update, name, values, args.repeat))
+            config.projector(cfg.projector)
+            (med, p90), (med_proj, _) = results
+            flag = "" if max(med, med_proj) <= budget else " ⚠"
+            worst.append(max(med, med_proj) / budget)
+            rows.append(f"| {notebook} | `{update.__name__}` | {name} | {med:.0f} | {p90:.0f} "
+                        f"| {med_proj:.0f} | {budget}{flag} |")
+    table = "\n".join(rows)
+    footer = (f"\nMeasured {date.today()} on {platform.processor() or platform.machine()}, "
+              f"{cfg.threads} torch thread(s), {args.repeat} updates per slider.")
+    print(table + footer)
+    if args.out:
+        with open(args.out, "w") as f:
+            f.write(table + footer + "\n")
+    if max(worst) > 1:
+        print(f"\nslowest slider at {max(worst):.2f}x its budget")
+
+
+if __name__ == "__main__":
+    main()
