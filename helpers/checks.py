@@ -52,9 +52,16 @@ def check_function(candidate: Callable, reference: Callable, cases: Sequence[tup
         return CheckResult(False, f"{what} should be a function, got {type(candidate).__name__}")
     for i, args in enumerate(cases):
         try:
-            got = np.asarray(candidate(*args), dtype=float)
+            result = candidate(*args)
         except Exception as err:  # a student's code may fail in any way: report, don't crash
             return CheckResult(False, f"{what} raised {type(err).__name__}: {err} (test case {i})")
+        if result is None:
+            return CheckResult(False, f"{what} returned None: is a `return` missing?")
+        try:
+            got = np.asarray(result, dtype=float)
+        except (TypeError, ValueError):
+            return CheckResult(False, f"{what} returned {type(result).__name__}, not an array "
+                                      f"of numbers (test case {i})")
         want = np.asarray(reference(*args), dtype=float)
         if got.shape != want.shape:
             return CheckResult(False, f"{what} returned shape {got.shape}, expected {want.shape} "
@@ -78,8 +85,8 @@ def check_ols(fn: Callable) -> CheckResult:
         Phi = linreg.design_matrix(x, "fourier", d - 1)
         cases.append((Phi, Phi @ rng.normal(size=d) + 0.1 * rng.normal(size=n)))
     return check_function(fn, linreg.ols, cases, what="your least-squares solver", rtol=1e-6,
-                          atol=1e-8, hint="Solve Phi^T Phi theta = Phi^T y: Cholesky of the "
-                                          "left side, then two triangular solves.")
+                          atol=1e-8, hint="With Phi = QR (np.linalg.qr), solve R theta = Q^T y "
+                                          "with linalg.solve_triangular.")
 
 
 def check_best_n_basis(answer, *, family: str, n_points: int, noise_std: float,

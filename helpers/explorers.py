@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+import matplotlib as mpl
 import numpy as np
 
 from . import data, linreg, plotting
@@ -34,13 +35,14 @@ def ols_fit(family: str = "polynomial", n_basis: int = 8, noise_std: float = 0.2
     train_err, test_err = _ols_error_curves(family, n_points, noise_std, seed, max_basis)
     theta = linreg.ols(linreg.design_matrix(x_tr, family, n_basis), y_tr)
 
-    fig, art = plotting.slider_figure(_ols_fit_build, 1, 2)
+    fig, art = plotting.slider_figure(_ols_fit_build, 1, 2,
+                                      height=1.25 * mpl.rcParams["figure.figsize"][1])
     art["data"].set_offsets(np.column_stack([x_tr, y_tr]))
     art["fit"].set_ydata(linreg.design_matrix(_GRID, family, n_basis) @ theta)
     art["fit_title"].set_text(f"{family}, D = {n_basis}, N = {n_points}")
     art["train"].set_ydata(train_err)
     art["test"].set_ydata(test_err)
-    art["noise"].set_ydata([max(noise_std**2, 1e-9)] * 2)  # off the bottom of the axis when 0
+    art["noise"].set_ydata([max(noise_std**2, 1e-12)] * 2)  # below the axis when there is no noise
     art["current"].set_xdata([n_basis] * 2)
     art["err_title"].set_text(f"train {_mse_text(train_err[n_basis - 1])} · "
                               f"test {_mse_text(test_err[n_basis - 1])}")
@@ -66,22 +68,24 @@ def _ols_fit_build(fig, axes):
     art["fit_title"] = ax_fit.title
 
     sizes = np.arange(1, _OLS_MAX_BASIS + 1)
-    (art["train"],) = ax_err.plot(sizes, np.ones(sizes.size), "o-", ms=3, color=COLORS["train"],
+    marker = 0.6 * mpl.rcParams["lines.markersize"]
+    (art["train"],) = ax_err.plot(sizes, np.ones(sizes.size), "o-", ms=marker, color=COLORS["train"],
                                   label="train MSE")
-    (art["test"],) = ax_err.plot(sizes, np.ones(sizes.size), "o-", ms=3, color=COLORS["test"],
+    (art["test"],) = ax_err.plot(sizes, np.ones(sizes.size), "o-", ms=marker, color=COLORS["test"],
                                  label="test MSE")
     art["noise"] = ax_err.axhline(1.0, ls=":", color=COLORS["truth"], label="noise variance")
-    art["current"] = ax_err.axvline(1, color=COLORS["highlight"], lw=1.2, label="current D")
+    art["current"] = ax_err.axvline(1, color=COLORS["highlight"], alpha=0.8, label="current D")
     ax_err.set_yscale("log")
     # Few, fixed ticks: legible from the back of a lecture hall, and each tick label costs
-    # drawing time on every update.
-    plotting.plain_log_labels(ax_err.yaxis, [1e-4, 1e-3, 1e-2, 0.1, 1, 10])
+    # drawing time on every update. Down to 1e-8, so that noise-free fits stay in view.
+    plotting.plain_log_labels(ax_err.yaxis, [1e-8, 1e-6, 1e-4, 1e-2, 1, 100])
     ax_err.set(xlabel="number of basis functions D", ylabel="mean squared error",
-               ylim=(1e-4, 10.0), xlim=(0.5, _OLS_MAX_BASIS + 0.5), xticks=[1, 10, 20, 30])
+               ylim=(1e-8, 100.0), xlim=(0.5, _OLS_MAX_BASIS + 0.5), xticks=[1, 10, 20, 30])
     art["err_title"] = ax_err.title
-    # legends last: redrawn on top of the data that moves beneath them
-    art["fit_legend"] = ax_fit.legend(loc="lower left")
-    art["err_legend"] = ax_err.legend(loc="upper right")
+    # One legend below both panels: no place inside them stays clear of the curves for every
+    # slider setting, and outside it is static (drawn once, with the background).
+    handles = ax_fit.get_legend_handles_labels()[0] + ax_err.get_legend_handles_labels()[0]
+    fig.legend(handles=handles, loc="outside lower center", ncol=4)
     return art
 
 

@@ -63,12 +63,18 @@ def use_style(projector: bool = False) -> None:
     mpl.rcParams.update(_PROJECTOR if projector else _SCREEN)
 
 
+def figsize(ncols: int = 1, nrows: int = 1) -> tuple[float, float]:
+    """Figure size (inches) for a grid of panels in the current style: projector mode gets larger
+    panels to go with its larger fonts. Use it as `plt.subplots(1, 3, figsize=figsize(3))`."""
+    base_w, base_h = mpl.rcParams["figure.figsize"]
+    return base_w * (1 + 0.45 * (ncols - 1)), base_h * (1 + 0.6 * (nrows - 1))
+
+
 def new_figure(nrows: int = 1, ncols: int = 1, *, width: float | None = None,
                height: float | None = None, **subplot_kw):
-    """A (Figure, axes) pair outside pyplot, sized from the current style (wider with more columns)."""
-    base_w, base_h = mpl.rcParams["figure.figsize"]
-    fig = Figure(figsize=(width or base_w * (1 + 0.45 * (ncols - 1)),
-                          height or base_h * (1 + 0.6 * (nrows - 1))))
+    """A (Figure, axes) pair outside pyplot, sized by `figsize` unless width/height are given."""
+    w, h = figsize(ncols, nrows)
+    fig = Figure(figsize=(width or w, height or h))
     axes = fig.subplots(nrows, ncols, **subplot_kw)
     return fig, axes
 
@@ -135,12 +141,22 @@ def render(fig: Figure, format: str = "png") -> bytes:
     return buf.getvalue()
 
 
+def _plain_log_label(value, _pos=None) -> str:
+    """0.01, 0.1, 1, 10, 100 as decimals; smaller and larger powers of ten as 1e-8, 1e4."""
+    if value <= 0:
+        return ""
+    exponent = np.log10(value)
+    if -3 <= exponent <= 3 or not float(exponent).is_integer():
+        return f"{value:g}"
+    return f"1e{int(exponent)}"
+
+
 def plain_log_labels(axis, ticks=None) -> None:
-    """Label a log axis 0.001, 0.01, ... (at `ticks` if given) without minor ticks: clear on a
-    projector, and much faster to redraw than the default mathtext labels and minor ticks."""
+    """Label a log axis 0.01, 0.1, 1, ..., 1e-6 (at `ticks` if given) without minor ticks: clear on
+    a projector, and much faster to redraw than the default mathtext labels and minor ticks."""
     if ticks is not None:
         axis.set_major_locator(FixedLocator(ticks))
-    axis.set_major_formatter(FuncFormatter(lambda value, _pos: f"{value:g}"))
+    axis.set_major_formatter(FuncFormatter(_plain_log_label))
     axis.set_minor_locator(NullLocator())
 
 
