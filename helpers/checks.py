@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import data, linreg
+from . import _validate, data, linreg
 
 
 @dataclass(frozen=True)
@@ -110,3 +110,185 @@ def check_best_n_basis(answer, *, family: str, n_points: int, noise_std: float,
         "too many: the fit chases the noise (overfits)"
     return CheckResult(False, f"{answer} basis functions give test MSE {mine:.4f}, but {best} give "
                               f"{errors.min():.4f}. Yours is {side}.")
+
+
+# ------------------------------------------------------------------ notebook 02 activities
+
+
+def check_weight_decay(answer, *, noise_std: float, prior_std: float, n_points: int,
+                       reduction: str = "mean") -> CheckResult:
+    """Activity 02: the `weight_decay` that makes SGD/Adam on an MSE loss the MAP estimate.
+
+    With lambda = noise_std^2 / prior_std^2, the loss ||r||^2 ('sum') + wd/2 ||theta||^2 is ridge with
+    lambda = wd/2; the mean loss ||r||^2 / N gives lambda = N wd / 2. Common slips are recognized.
+    """
+    if reduction not in {"sum", "mean"}:
+        raise ValueError(f"reduction must be 'sum' or 'mean', got {reduction!r}")
+    lam = _validate.positive("noise_std", noise_std) ** 2 / _validate.positive("prior_std", prior_std) ** 2
+    n = _validate.count("n_points", n_points, minimum=1)
+    expected = 2 * lam if reduction == "sum" else 2 * lam / n
+    result = check_number(answer, expected, rtol=1e-6, what="weight_decay")
+    if result or "should be a number" in result.message or "finite" in result.message:
+        return result
+    value = float(answer)
+    slips = {lam: "that is lambda itself; weight_decay adds wd * theta to the gradient, the gradient "
+                  "of (wd/2)|theta|^2, so wd = 2 lambda for a summed loss",
+             lam / n: "the factor 2 is missing: wd * theta is the gradient of (wd/2)|theta|^2",
+             2 * lam: "that is the recipe for reduction='sum'; the mean loss divides the likelihood "
+                      "by N but not the decay, so divide by N too",
+             2 * lam / n: "that is the recipe for reduction='mean', but the loss is summed",
+             1 / prior_std**2: "the prior precision alone leaves out the noise: lambda = "
+                               "sigma_eps^2 / sigma_theta^2"}
+    for slip, why in slips.items():
+        if abs(value - slip) <= 1e-6 * abs(slip):
+            return CheckResult(False, f"weight_decay = {value:.6g}: {why}.")
+    return result
+
+
+def check_best_log_lambda(answer, *, degree: int, noise_std: float, n_points: int,
+                          seed: int) -> CheckResult:
+    """Activity 02: log10 lambda with the lowest validation MSE for a ridge fit of the sine data.
+
+    Uses `data.sine_split(n_points, noise_std, seed)` and a rescaled polynomial of `degree`. Right
+    when the answer's validation MSE is within 5% of the best on a grid of 201 values in [-8, 2].
+    """
+    x, y, x_val, y_val = data.sine_split(n_points, noise_std, seed)
+    Phi = linreg.design_matrix(x, "polynomial", degree)
+    Phi_val = linreg.design_matrix(x_val, "polynomial", degree)
+
+    def val_mse(log_lam):
+        return float(np.mean((Phi_val @ linreg.ridge(Phi, y, 10.0**log_lam) - y_val) ** 2))
+
+    try:
+        value = float(answer)
+    except (TypeError, ValueError):
+        return CheckResult(False, f"the answer should be a number (log10 lambda), got {answer!r}")
+    if not -8 <= value <= 2:
+        return CheckResult(False, f"log10 lambda = {value:g} is outside the range [-8, 2] we search")
+    grid = np.linspace(-8, 2, 201)
+    errors = np.array([val_mse(k) for k in grid])
+    best = float(grid[np.argmin(errors)])
+    mine = val_mse(value)
+    if mine <= 1.05 * errors.min():
+        return CheckResult(True, f"log10 lambda = {value:.2f} gives validation MSE {mine:.4f}; the "
+                                 f"best on the grid, {best:.2f}, gives {errors.min():.4f}")
+    side = ("too small: the prior is too weak and the fit chases the noise" if value < best else
+            "too large: the prior is too strong and flattens the fit")
+    return CheckResult(False, f"log10 lambda = {value:.2f} gives validation MSE {mine:.4f}, but {best:.2f} "
+                              f"gives {errors.min():.4f}. Yours is {side}.")
+
+
+def _ridge_free_bias_reference(Phi, y, lam):
+    penalty = lam * np.eye(Phi.shape[1])
+    penalty[0, 0] = 0.0
+    return np.linalg.solve(Phi.T @ Phi + penalty, Phi.T @ y)
+
+
+def check_ridge_free_bias(fn: Callable) -> CheckResult:
+    """Activity 02: `fn(Phi, y, lam)` must minimize ||y - Phi theta||^2 + lam * sum_{d>=1} theta_d^2."""
+    rng = np.random.default_rng(2025)
+    cases = []
+    for n, d, lam in [(30, 4, 0.1), (50, 8, 1.0), (20, 13, 10.0)]:
+        Phi = linreg.design_matrix(rng.uniform(0, 1, n), "polynomial", d - 1)
+        cases.append((Phi, 3.0 + Phi @ rng.normal(size=d) + 0.1 * rng.normal(size=n), lam))
+    result = check_function(fn, _ridge_free_bias_reference, cases, what="your ridge with a free bias",
+                            rtol=1e-6, atol=1e-8)
+    if not result and "off by" in result.message:
+        if all(np.allclose(np.asarray(fn(*c), dtype=float), linreg.ridge(*c), rtol=1e-6) for c in cases):
+            return CheckResult(False, "your function penalizes the bias too: set the penalty's [0, 0] "
+                                      "entry to zero")
+    return result
+
+
+# ------------------------------------------------------------------ notebook 03 activities
+
+
+def check_posterior_update(fn: Callable) -> CheckResult:
+    """Activity 03: `fn(mean, cov, phi, y, noise_std)` -> (new_mean, new_cov), the posterior after
+    one observation y = phi^T theta + N(0, noise_std^2) given the prior N(mean, cov)."""
+    if not callable(fn):
+        return CheckResult(False, f"your update should be a function, got {type(fn).__name__}")
+    rng = np.random.default_rng(2026)
+    for i, d in enumerate((2, 5, 9)):
+        A = rng.normal(size=(d, d))
+        cov = A @ A.T + 0.3 * np.eye(d)
+        mean, phi = rng.normal(size=d), rng.normal(size=d)
+        y, noise_std = float(rng.normal()), float(rng.uniform(0.2, 2.0))
+        want_mean, want_cov = linreg.posterior(phi[None, :], np.array([y]), noise_std, mean, cov)
+        try:
+            got = fn(mean.copy(), cov.copy(), phi.copy(), y, noise_std)
+            got_mean, got_cov = (np.asarray(g, dtype=float) for g in got)
+        except Exception as err:  # a student's code may fail in any way: report, don't crash
+            return CheckResult(False, f"your update raised or returned something unexpected "
+                                      f"({type(err).__name__}: {err}); return (new_mean, new_cov)")
+        if got_mean.shape != (d,) or got_cov.shape != (d, d):
+            return CheckResult(False, f"shapes {got_mean.shape} and {got_cov.shape}, expected ({d},) "
+                                      f"and ({d}, {d}) (test case {i})")
+        if not np.allclose(got_cov, want_cov, rtol=1e-7, atol=1e-10):
+            err = np.max(np.abs(got_cov - want_cov))
+            return CheckResult(False, f"the covariance is off by up to {err:.3g} "
+                                      f"(test case {i}). Gain k = S phi / (sigma^2 + phi^T S phi); "
+                                      f"new S = S - k phi^T S.")
+        if not np.allclose(got_mean, want_mean, rtol=1e-7, atol=1e-10):
+            return CheckResult(False, f"the mean is off by up to {np.max(np.abs(got_mean - want_mean)):.3g} "
+                                      f"(test case {i}). New mean = m + k (y - phi^T m).")
+    return CheckResult(True, "your one-point update agrees with the batch posterior on 3 test cases")
+
+
+def check_worked_example_prediction(mean, sd) -> CheckResult:
+    """Activity 03: predictive mean and standard deviation of a new y at x = 4 in the worked example
+    (prior N(0, 5^2 I) on (bias, slope), sigma_eps = 1, observations (2, 0) and (-2, -2))."""
+    Phi = np.array([[1.0, 2.0], [1.0, -2.0]])
+    post_mean, post_cov = linreg.posterior(Phi, np.array([0.0, -2.0]), 1.0, np.zeros(2), 25.0 * np.eye(2))
+    want_mean, want_var = linreg.predictive(np.array([[1.0, 4.0]]), post_mean, post_cov, 1.0)
+    want_sd = float(np.sqrt(want_var[0]))
+    result_mean = check_number(mean, float(want_mean[0]), rtol=1e-3, what="the predictive mean")
+    if not result_mean:
+        return result_mean
+    try:
+        value = float(sd)
+    except (TypeError, ValueError):
+        return CheckResult(False, f"the standard deviation should be a number, got {sd!r}")
+    model_only = float(np.sqrt(want_var[0] - 1.0))
+    if abs(value - model_only) <= 1e-3 * model_only:
+        return CheckResult(False, f"sd = {value:.4g} is the uncertainty of the line f(4) only; a new y "
+                                  f"also carries the noise: add sigma_eps^2 = 1 to the variance")
+    if abs(value - want_sd**2) <= 1e-3 * want_sd**2:
+        return CheckResult(False, f"{value:.4g} is the variance; take its square root")
+    result_sd = check_number(value, want_sd, rtol=1e-3, what="the predictive sd")
+    if result_sd:
+        return CheckResult(True, f"mean {float(mean):.4f}, sd {value:.4f}: the line is uncertain at x = 4, "
+                                 f"twice as far from the origin as the data")
+    return result_sd
+
+
+def check_evidence_prior_std(answer, *, degree: int, noise_std: float, n_points: int,
+                             seed: int) -> CheckResult:
+    """Activity 03: the prior scale sigma_0 that maximizes the model evidence (type-II maximum likelihood).
+
+    Data `data.sine_data(n_points, 0.2, seed)`, rescaled polynomial of `degree`, prior N(0, sigma_0^2 I),
+    assumed noise `noise_std`. Right when the answer's log evidence is within 0.5 nats of the best on a
+    grid of sigma_0 from 0.01 to 100 (a difference of 0.5 nats is a likelihood ratio of 1.6: weak).
+    """
+    x, y = data.sine_data(n_points, 0.2, seed)
+    Phi = linreg.design_matrix(x, "polynomial", degree)
+
+    def log_ev(s):
+        return linreg.log_evidence(Phi, y, noise_std, np.zeros(degree + 1), s**2 * np.eye(degree + 1))
+
+    try:
+        value = float(answer)
+    except (TypeError, ValueError):
+        return CheckResult(False, f"the answer should be a number (sigma_0), got {answer!r}")
+    if not 0.01 <= value <= 100:
+        return CheckResult(False, f"sigma_0 = {value:g} is outside the range [0.01, 100] we search")
+    grid = np.geomspace(0.01, 100, 401)
+    evidence = np.array([log_ev(s) for s in grid])
+    best, mine = float(grid[np.argmax(evidence)]), log_ev(value)
+    if mine >= evidence.max() - 0.5:
+        return CheckResult(True, f"sigma_0 = {value:.3g}: log evidence {mine:.2f}; the best on the grid, "
+                                 f"{best:.3g}, gives {evidence.max():.2f}")
+    side = "too narrow: it rules out the functions the data need" if value < best else \
+        "too wide: it spreads belief over wild functions the data do not need"
+    return CheckResult(False, f"sigma_0 = {value:.3g}: log evidence {mine:.2f}, but {best:.3g} gives "
+                              f"{evidence.max():.2f}. Your prior is {side}.")

@@ -1,5 +1,6 @@
 """helpers.explorers: the slider update functions draw what their notebooks describe."""
 
+import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
@@ -35,3 +36,119 @@ def test_ols_fit_marks_the_current_size_on_the_error_curve():
 def test_ols_fit_rejects_parameters_it_cannot_draw(kwargs, message):
     with pytest.raises(ValueError, match=message):
         explorers.ols_fit(**kwargs)
+
+
+# ------------------------------------------------------------------------- notebook 02
+
+@pytest.mark.parametrize("log10_lambda, degree, noise_std", [(-8.0, 1, 0.0), (-3.0, 12, 0.2), (2.0, 20, 0.5)])
+def test_ridge_fit_draws_fit_and_error_curves_for_every_slider_corner(log10_lambda, degree, noise_std):
+    fig = explorers.ridge_fit(log10_lambda=log10_lambda, degree=degree, noise_std=noise_std)
+    assert isinstance(fig, Figure)
+    ax_fit, ax_err = fig.axes
+    assert ax_fit.get_xlabel() and ax_fit.get_ylabel() and ax_err.get_xlabel() and ax_err.get_ylabel()
+    assert ax_err.get_yscale() == "log"
+    assert sum(len(legend.get_texts()) for legend in fig.legends) >= 7
+    fig.canvas.draw()
+
+
+def test_ridge_fit_marks_the_current_lambda_and_shrinks_the_fit_as_lambda_grows():
+    fig = explorers.ridge_fit(log10_lambda=-1.5, degree=12)
+    (marker,) = [line for line in fig.axes[1].lines if line.get_label() == "current λ"]
+    assert list(marker.get_xdata()) == [-1.5, -1.5]
+    assert "λ = 0.0316" in fig.axes[0].get_title()
+    def fit_spread(log10_lambda):
+        fig = explorers.ridge_fit(log10_lambda=log10_lambda, degree=12)
+        (fit,) = [line for line in fig.axes[0].lines if line.get_label() == "ridge / MAP"]
+        return np.ptp(fit.get_ydata())
+
+    assert fit_spread(2.0) < 0.5 * fit_spread(-6.0)  # a strong prior flattens the fit towards 0
+
+
+def test_ridge_fit_validation_curve_matches_a_direct_ridge_computation():
+    from helpers import data
+    explorers.ridge_fit(log10_lambda=0.0, degree=5, noise_std=0.3, seed=4)
+    _, val_err, _ = explorers._ridge_curves(5, 0.3, 4, 30)
+    x, y, x_val, y_val = data.sine_split(30, 0.3, 4)
+    theta = linreg.ridge(linreg.design_matrix(x, "polynomial", 5), y, 1.0)
+    direct = np.mean((linreg.design_matrix(x_val, "polynomial", 5) @ theta - y_val) ** 2)
+    i = int(np.flatnonzero(explorers._RIDGE_LOG_LAMBDAS == 0.0)[0])
+    assert val_err[i] == pytest.approx(direct, rel=1e-10)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"log10_lambda": -9.0}, "log10_lambda"),
+    ({"log10_lambda": 3.0}, "log10_lambda"),
+    ({"degree": 0}, "degree"),
+    ({"degree": 21}, "degree"),
+    ({"noise_std": -0.1}, "noise_std"),
+])
+def test_ridge_fit_rejects_parameters_it_cannot_draw(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        explorers.ridge_fit(**kwargs)
+
+
+# ------------------------------------------------------------------------- notebook 03
+
+@pytest.mark.parametrize("n_seen, noise_std, prior_std, degree", [
+    (0, 0.05, 0.1, 0), (10, 0.2, 1.0, 9), (100, 1.0, 10.0, 20)])
+def test_bayes_predictive_draws_bands_and_evidence_for_every_slider_corner(n_seen, noise_std, prior_std,
+                                                                           degree):
+    fig = explorers.bayes_predictive(n_seen=n_seen, noise_std=noise_std, prior_std=prior_std, degree=degree)
+    assert isinstance(fig, Figure)
+    ax_ev, ax_ho, ax_fit = fig.axes  # the fit panel spans the left column and is added last
+    assert ax_fit.get_xlabel() and ax_fit.get_ylabel() and ax_ho.get_xlabel() and ax_ev.get_ylabel()
+    assert ax_ho.get_yscale() == "log"
+    assert sum(len(legend.get_texts()) for legend in fig.legends) >= 8
+    fig.canvas.draw()
+
+
+def _band_bounds(band, n):
+    """(lower, upper) curves of a fill_between polygon: start, n lower points, turn, n upper reversed."""
+    vertices = band.get_paths()[0].vertices
+    return vertices[1:n + 1, 1], vertices[n + 2:2 * n + 2, 1][::-1]
+
+
+def test_bayes_predictive_total_band_adds_the_noise_variance_to_the_model_band():
+    noise_std = 0.3
+    fig = explorers.bayes_predictive(n_seen=20, noise_std=noise_std, prior_std=1.0, degree=5)
+    art = fig._blit["artists"]
+    mean = art["mean"].get_ydata()
+    total_lo, total_hi = _band_bounds(art["total"], mean.size)
+    model_lo, model_hi = _band_bounds(art["model"], mean.size)
+    np.testing.assert_allclose(total_hi - mean, mean - total_lo, atol=1e-9)  # symmetric about the mean
+    half_total, half_model = (total_hi - mean) / 2, (model_hi - mean) / 2  # bands are +- 2 sd
+    np.testing.assert_allclose(half_total**2 - half_model**2, noise_std**2, rtol=1e-9)
+
+
+def test_bayes_predictive_evidence_curve_peaks_at_zero_and_heldout_matches_posterior_mean():
+    from helpers import data
+    explorers.bayes_predictive(n_seen=30, noise_std=0.2, prior_std=1.0, degree=4, seed=2)
+    evidence, heldout = explorers._bayes_curves(30, 0.2, 1.0, 2, 100, 0.2)
+    x_seen, y_seen, _, _ = explorers._bayes_stream(100, 0.2, 2, 30)
+    Phi = linreg.design_matrix(x_seen, "polynomial", 4)
+    direct = linreg.log_evidence(Phi, y_seen, 0.2, np.zeros(5), np.eye(5))
+    assert evidence[4] == pytest.approx(direct, rel=1e-12)
+    mean, _ = linreg.posterior(Phi, y_seen, 0.2, np.zeros(5), np.eye(5))
+    x_test, y_test = data.sine_data(1000, 0.2, (2, 1))
+    assert heldout[4] == pytest.approx(np.mean((linreg.design_matrix(x_test, "polynomial", 4) @ mean
+                                                - y_test) ** 2), rel=1e-12)
+
+
+def test_bayes_predictive_sees_the_points_in_a_fixed_random_order():
+    x_all, _, _, _ = explorers._bayes_stream(100, 0.2, 0, 100)
+    x_first, _, x_rest, _ = explorers._bayes_stream(100, 0.2, 0, 10)
+    np.testing.assert_array_equal(x_all[:10], x_first)
+    assert x_rest.size == 90
+    assert not np.all(np.diff(x_all) > 0)  # not sorted by x: arrival order is random
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"n_seen": -1}, "n_seen"),
+    ({"n_seen": 101}, "n_seen"),
+    ({"degree": 21}, "degree"),
+    ({"noise_std": 0.0}, "noise_std"),
+    ({"prior_std": -1.0}, "prior_std"),
+])
+def test_bayes_predictive_rejects_parameters_it_cannot_draw(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        explorers.bayes_predictive(**kwargs)

@@ -27,6 +27,17 @@ SLIDERS = [
         "noise_std": list(np.round(np.linspace(0.0, 0.5, 11), 2)),
         "n_points": list(range(10, 201, 10)),
     }, 100),
+    ("02", explorers.ridge_fit, {
+        "log10_lambda": list(np.round(np.arange(-8.0, 2.01, 0.25), 2)),
+        "degree": list(range(1, 21)),
+        "noise_std": list(np.round(np.linspace(0.0, 0.5, 11), 2)),
+    }, 100),
+    ("03", explorers.bayes_predictive, {
+        "n_seen": list(range(0, 101, 5)),
+        "noise_std": list(np.round(np.linspace(0.05, 1.0, 20), 2)),
+        "prior_std": list(np.round(np.geomspace(0.1, 10.0, 21), 3)),
+        "degree": list(range(0, 21)),
+    }, 100),
 ]
 
 
