@@ -2,7 +2,7 @@
 
 Modules, one concern each (math modules import no plotting or widget code):
     config     setup(): seed (NB_SEED), threads, device, plot style, projector mode
-    data       synthetic data sets
+    data       synthetic data sets and scikit-learn's bundled digits
     linreg     bases, least squares, ridge, conjugate posterior, predictive, evidence
     metrics    squared error, calibration (ECE), entropy
     plotting   figure style and shared drawing pieces (matplotlib only)

@@ -112,6 +112,70 @@ def check_best_n_basis(answer, *, family: str, n_points: int, noise_std: float,
                               f"{errors.min():.4f}. Yours is {side}.")
 
 
+# ------------------------------------------------------------------ notebook 06 activities
+
+
+def _gaussian_kl_reference(loc, scale):
+    """KL( N(loc, diag(scale^2)) || N(0, I) ) per row: 0.5 sum(loc^2 + scale^2 - 1 - 2 log scale)."""
+    import torch
+
+    return 0.5 * torch.sum(loc**2 + scale**2 - 1 - 2 * torch.log(scale), dim=-1)
+
+
+def check_gaussian_kl(fn: Callable) -> CheckResult:
+    """Activity 06: `fn(loc, scale)` with tensors (B, d) must return the KL divergence of each row's
+    diagonal Gaussian N(loc, diag(scale^2)) from the prior N(0, I), a tensor (B,) in nats."""
+    import torch
+
+    gen = torch.Generator().manual_seed(6)
+    cases = [(torch.zeros(3, 2, dtype=torch.float64), torch.ones(3, 2, dtype=torch.float64))]
+    for batch, dim in [(5, 2), (4, 8), (1, 1)]:
+        loc = torch.randn(batch, dim, generator=gen, dtype=torch.float64)
+        scale = torch.exp(0.7 * torch.randn(batch, dim, generator=gen, dtype=torch.float64))
+        cases.append((loc, scale))
+
+    def candidate(loc, scale):
+        out = fn(loc, scale)
+        return out.detach() if isinstance(out, torch.Tensor) else out
+
+    return check_function(candidate, _gaussian_kl_reference, cases, what="your KL divergence",
+                          rtol=1e-6, atol=1e-9,
+                          hint="Per dimension: 0.5 (mu^2 + sigma^2 - 1 - log sigma^2); sum over the "
+                               "latent dimensions (the last axis), one value per row. `scale` is "
+                               "sigma, not sigma^2.")
+
+
+def check_exponential_sampler(fn: Callable) -> CheckResult:
+    """Activity 06: `fn(rate, u)` must turn uniforms u in (0, 1) into Exponential(rate) draws by the
+    inverse CDF, z = -log(1 - u) / rate, so that gradients flow to `rate` (a reparameterization)."""
+    import torch
+
+    gen = torch.Generator().manual_seed(60)
+    u = torch.rand(1000, generator=gen, dtype=torch.float64).clamp(1e-12, 1 - 1e-12)
+    for rate_value in (0.5, 2.0):
+        rate = torch.tensor(rate_value, dtype=torch.float64, requires_grad=True)
+        try:
+            z = fn(rate, u)
+        except Exception as err:  # a student's code may fail in any way: report, don't crash
+            return CheckResult(False, f"your sampler raised {type(err).__name__}: {err}")
+        if not isinstance(z, torch.Tensor) or z.shape != u.shape:
+            return CheckResult(False, f"your sampler should return a tensor shaped like u {tuple(u.shape)}, "
+                                      f"got {getattr(z, 'shape', type(z).__name__)}")
+        want = -torch.log1p(-u) / rate_value
+        if not torch.allclose(z.detach(), want, rtol=1e-6, atol=1e-9):
+            return CheckResult(False, "your draws differ from the inverse CDF -log(1 - u) / rate "
+                                      f"(at rate {rate_value}); transform u itself, do not draw anew")
+        if not z.requires_grad:
+            return CheckResult(False, "the draws carry no gradient to `rate`: compute them with torch "
+                                      "operations on `rate` (no .item(), NumPy or detach)")
+        (grad,) = torch.autograd.grad(z.sum(), rate)
+        expected = float(torch.sum(torch.log1p(-u)) / rate_value**2)
+        if not np.isclose(float(grad), expected, rtol=1e-6):
+            return CheckResult(False, f"d(sum z)/d rate = {float(grad):.6g}, expected {expected:.6g}")
+    return CheckResult(True, "inverse-CDF draws match -log(1 - u) / rate, and d z / d rate = -z / rate "
+                             "flows back to the rate")
+
+
 # ------------------------------------------------------------------ notebook 02 activities
 
 

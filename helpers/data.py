@@ -1,4 +1,7 @@
-"""Synthetic data sets of the series. Each generator takes a seed or a NumPy Generator."""
+"""Data sets of the series: synthetic ones, and scikit-learn's bundled 8x8 digits (no download).
+
+Each generator takes a seed or a NumPy Generator.
+"""
 
 from __future__ import annotations
 
@@ -47,3 +50,62 @@ def sine_split(n_train: int = 100, noise_std: float = 0.2, seed: int = 0, n_test
     x_train, y_train = sine_data(n_train, noise_std, seed)
     x_test, y_test = sine_data(n_test, noise_std, (v.count("seed", seed), 1))
     return x_train, y_train, x_test, y_test
+
+
+# ------------------------------------------------------------------------- digits (05, 06)
+
+DIGIT_LEVELS = 16  # scikit-learn's 8x8 digits store pixel intensities as whole numbers 0..16
+
+
+def _load_digit_arrays() -> tuple[np.ndarray, np.ndarray]:
+    """The 1797 bundled 8x8 digits as (images (1797, 64) in 0..16, labels (1797,)); no download."""
+    from sklearn.datasets import load_digits
+
+    bunch = load_digits()
+    return bunch.data.astype(np.float64), bunch.target.astype(np.int64)
+
+
+def digits(binarize_threshold: float | None = 7, train_classes=None, test_fraction: float = 0.25,
+           seed=0) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """scikit-learn's bundled 8x8 digits, split into training and test sets stratified by class.
+
+    Returns (X_train, y_train, X_test, y_test): X are float64 arrays of shape (n, 64), one
+    flattened 8x8 image per row (row-major, reshape to (n, 8, 8) to draw); y are int64 labels 0..9.
+    Pixels are binary 0/1 (`pixel > binarize_threshold`, intensities being whole numbers 0..16),
+    or, with `binarize_threshold=None`, intensities scaled to [0, 1] (divided by 16).
+
+    The split holds out round(test_fraction * n_c) images of each class c, chosen by `seed`
+    (about 450 of the 1797 at 0.25). With `train_classes` (e.g. range(5)) the training set keeps
+    only those classes while the test set keeps all ten, so held-out classes can serve as
+    out-of-distribution inputs; the test set is the same with or without `train_classes`.
+    """
+    if binarize_threshold is not None:
+        threshold = v.non_negative("binarize_threshold", binarize_threshold)
+        if threshold >= DIGIT_LEVELS:
+            raise ValueError(f"binarize_threshold must be below {DIGIT_LEVELS} (the brightest "
+                             f"pixel value), got {threshold}: every pixel would be 0")
+    if isinstance(test_fraction, bool) or not isinstance(test_fraction, int | float) \
+            or not 0 < test_fraction < 1:
+        raise ValueError(f"test_fraction must lie strictly between 0 and 1, got {test_fraction!r}")
+    images, labels = _load_digit_arrays()
+    keep = np.arange(10)
+    if train_classes is not None:
+        keep = np.unique(np.asarray(list(train_classes)))
+        if keep.size == 0 or not np.issubdtype(keep.dtype, np.integer) or keep.min() < 0 \
+                or keep.max() > 9:
+            raise ValueError(f"train_classes must be a non-empty collection of digits 0..9, "
+                             f"got {train_classes!r}")
+    rng = rng_from(seed)
+    test_idx, train_idx = [], []
+    for c in range(10):
+        members = rng.permutation(np.flatnonzero(labels == c))
+        n_test = int(round(test_fraction * members.size))
+        test_idx.append(members[:n_test])
+        if c in keep:
+            train_idx.append(members[n_test:])
+    test_idx, train_idx = np.sort(np.concatenate(test_idx)), np.sort(np.concatenate(train_idx))
+    if binarize_threshold is None:
+        pixels = images / DIGIT_LEVELS
+    else:
+        pixels = (images > threshold).astype(np.float64)
+    return pixels[train_idx], labels[train_idx], pixels[test_idx], labels[test_idx]

@@ -152,3 +152,95 @@ def test_bayes_predictive_sees_the_points_in_a_fixed_random_order():
 def test_bayes_predictive_rejects_parameters_it_cannot_draw(kwargs, message):
     with pytest.raises(ValueError, match=message):
         explorers.bayes_predictive(**kwargs)
+
+
+# ------------------------------------------------------------------------- notebook 06
+# The explorers take the decoder as an argument; a small untrained one stands in for the trained VAE.
+
+import torch  # noqa: E402
+
+from helpers import data  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def digits_test_set():
+    _, _, X_test, y_test = data.digits(seed=0)
+    return X_test, y_test
+
+
+def small_decoder(latent_dim):
+    torch.manual_seed(0)
+    return torch.nn.Sequential(torch.nn.Linear(latent_dim, 16), torch.nn.ReLU(), torch.nn.Linear(16, 64))
+
+
+@pytest.mark.parametrize("z1, z2", [(-4.0, -4.0), (0.0, 0.0), (1.5, -2.5), (4, 4)])
+def test_latent_decoder_shows_the_sigmoid_of_the_decoder_output_at_the_chosen_point(z1, z2, digits_test_set):
+    X_test, y_test = digits_test_set
+    decoder = small_decoder(2)
+    codes = np.random.default_rng(0).normal(size=(len(X_test), 2))
+    fig = explorers.latent_decoder(z1, z2, decoder=decoder, codes=codes, labels=y_test)
+    assert isinstance(fig, Figure)
+    ax_z, ax_img = fig.axes[:2]  # then two colour bars
+    expected = torch.sigmoid(decoder(torch.tensor([[z1, z2]], dtype=torch.float32))).detach().numpy()
+    np.testing.assert_allclose(ax_img.images[0].get_array(), expected.reshape(8, 8), rtol=1e-6)
+    assert ax_z.get_xlim() == (-4.0, 4.0) and ax_z.get_ylim() == (-4.0, 4.0)  # fixed: it blits
+    assert ax_z.get_xlabel() and ax_z.get_ylabel() and ax_z.get_legend() is not None
+    assert len(ax_z.collections[0].get_offsets()) == len(X_test)
+    assert f"({z1:.2f}, {z2:.2f})" in ax_img.get_title()
+    fig.canvas.draw()
+
+
+def test_latent_decoder_works_without_codes_and_with_a_decoder_on_any_device():
+    fig = explorers.latent_decoder(0.5, 0.5, decoder=small_decoder(2).double())  # float64 parameters
+    assert len(fig.axes[0].collections[0].get_offsets()) == 0
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"z1": 5.0}, "z1"),
+    ({"z2": float("nan")}, "z2"),
+    ({"decoder": "not a network"}, "decoder"),
+    ({"decoder": torch.nn.Linear(2, 10)}, "64"),
+    ({"codes": np.zeros((5, 3))}, "codes"),
+    ({"codes": np.zeros((5, 2)), "labels": np.arange(4)}, "labels"),
+])
+def test_latent_decoder_rejects_parameters_it_cannot_draw(kwargs, message):
+    kwargs = {"decoder": small_decoder(2), **kwargs}
+    with pytest.raises(ValueError, match=message):
+        explorers.latent_decoder(**kwargs)
+
+
+@pytest.mark.parametrize("weight", [0.0, 0.25, 1.0])
+def test_latent_interpolation_decodes_the_mixed_code_and_shows_both_digits(weight, digits_test_set):
+    X_test, y_test = digits_test_set
+    decoder = small_decoder(3)
+    codes = np.random.default_rng(1).normal(size=(len(X_test), 3))
+    fig = explorers.latent_interpolation(weight, 4, 17, decoder=decoder, codes=codes, images=X_test,
+                                         labels=y_test)
+    ax_first, ax_current, ax_second, ax_strip = fig.axes
+    np.testing.assert_array_equal(ax_first.images[0].get_array(), X_test[4].reshape(8, 8))
+    np.testing.assert_array_equal(ax_second.images[0].get_array(), X_test[17].reshape(8, 8))
+    z = torch.tensor((1 - weight) * codes[4] + weight * codes[17], dtype=torch.float32)
+    expected = torch.sigmoid(decoder(z[None])).detach().numpy().reshape(8, 8)
+    np.testing.assert_allclose(ax_current.images[0].get_array(), expected, rtol=1e-5, atol=1e-6)
+    assert f"a {y_test[4]}" in ax_first.get_title() and f"{weight:.2f}" in ax_current.get_title()
+    strip = np.ma.filled(ax_strip.images[0].get_array(), np.nan)
+    if weight == 0.0:  # the path's first frame is the decoded first digit
+        np.testing.assert_allclose(strip[:, :8], expected, rtol=1e-5, atol=1e-6)
+    assert np.isnan(strip[:, 8]).all() and ax_strip.get_xlabel()
+    fig.canvas.draw()
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"weight": 1.5}, "weight"),
+    ({"first": -1}, "first"),
+    ({"second": 10_000}, "second"),
+    ({"first": 2.0}, "first"),
+    ({"images": np.zeros((3, 64))}, "images"),
+    ({"n_steps": 5}, "n_steps"),
+])
+def test_latent_interpolation_rejects_parameters_it_cannot_draw(kwargs, message, digits_test_set):
+    X_test, _ = digits_test_set
+    kwargs = {"decoder": small_decoder(2), "codes": np.zeros((len(X_test), 2)), "images": X_test,
+              **kwargs}
+    with pytest.raises(ValueError, match=message):
+        explorers.latent_interpolation(**kwargs)

@@ -41,6 +41,35 @@ SLIDERS = [
 ]
 
 
+def _vae_explorers():
+    """06's explorers with a small untrained decoder (the decoder pass costs the same at any weights)."""
+    import functools
+
+    import torch
+
+    from helpers import data
+
+    torch.manual_seed(0)
+    _, _, X_test, y_test = data.digits(seed=0)
+    codes = np.random.default_rng(0).normal(size=(len(X_test), 2))
+    decoder = torch.nn.Sequential(torch.nn.Linear(2, 256), torch.nn.ReLU(), torch.nn.Linear(256, 64))
+    kwargs = {"decoder": decoder, "codes": codes, "labels": y_test}
+    decode = functools.update_wrapper(functools.partial(explorers.latent_decoder, **kwargs),
+                                      explorers.latent_decoder)
+    interpolate = functools.update_wrapper(
+        functools.partial(explorers.latent_interpolation, images=X_test, **kwargs),
+        explorers.latent_interpolation)
+    grid = list(np.round(np.linspace(-4.0, 4.0, 33), 2))
+    return [
+        ("06", decode, {"z1": grid, "z2": grid}, 250),
+        ("06", interpolate, {"weight": list(np.round(np.linspace(0, 1, 21), 2)),
+                             "first": list(range(0, 450, 15)), "second": list(range(1, 450, 15))}, 250),
+    ]
+
+
+SLIDERS += _vae_explorers()
+
+
 def time_slider(update, name, values, repeat):
     """Median and 90th percentile (ms) of `repeat` updates cycling through `values`."""
     plotting.render(update(), "jpeg")  # the figure exists before the reader touches a slider
