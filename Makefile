@@ -17,7 +17,7 @@ TEST_ENV := NB_THREADS=1 NB_STRICT_WARNINGS=1 JUPYTER_PLATFORM_DIRS=1 PYDEVD_DIS
 NBVAL    := --nbval-lax --nbval-current-env --nbval-cell-timeout=300
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: help install lab test unit nb lint bench clean
+.PHONY: help install lab test unit nb lint bench test-e2e clean
 
 help:
 	@sed -n '1,6p' Makefile | sed 's/^# \{0,1\}//'
@@ -55,7 +55,17 @@ nb: install
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache build
 
-# Slider latency (compute + draw + encode) for every slider in the series, as a markdown table.
-bench: install
-	@mkdir -p build
-	NB_THREADS=1 $(BIN)/python tools/bench_sliders.py --out build/slider-latency.md
+# Browser tests: JupyterLab in headless Chromium (Debian's /usr/bin/chromium; .ci/run installs it).
+# Not part of `make test`, which stays browser-free on a student's laptop.
+E2E_STAMP := $(VENV)/.installed-e2e
+$(E2E_STAMP): requirements-e2e.txt $(STAMP)
+	$(BIN)/python -m pip install --disable-pip-version-check -r requirements-e2e.txt
+	@touch $@
+
+test-e2e: install $(E2E_STAMP)
+	$(TEST_ENV) $(BIN)/python -m pytest e2e -v -p no:cacheprovider
+
+# The performance figures: slider latency, notebook run times, in-browser slider round trips.
+# Writes build/bench.md and the README's performance section.
+bench: install $(E2E_STAMP)
+	NB_THREADS=1 JUPYTER_PLATFORM_DIRS=1 $(BIN)/python tools/bench.py

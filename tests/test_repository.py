@@ -9,8 +9,8 @@ ROOT = Path(__file__).resolve().parents[1]
 PIN = re.compile(r"^([A-Za-z0-9_.\-]+)==([0-9][^\s;#]*)$")
 
 
-def requirement_lines():
-    lines = (ROOT / "requirements.txt").read_text().splitlines()
+def requirement_lines(name="requirements.txt"):
+    lines = (ROOT / name).read_text().splitlines()
     return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
 
 
@@ -18,6 +18,12 @@ def test_every_requirement_is_pinned_exactly_or_is_this_project():
     for line in requirement_lines():
         assert line == "-e ." or PIN.match(line), f"not an exact pin: {line!r}"
     assert "-e ." in requirement_lines(), "the helpers package must be installed into the environment"
+
+
+def test_browser_test_requirements_are_pinned_exactly():
+    lines = requirement_lines("requirements-e2e.txt")
+    assert lines and all(PIN.match(line) for line in lines), lines
+    assert any(line.startswith("playwright==") for line in lines)
 
 
 def test_core_stack_is_pinned_and_torch_is_the_version_on_disk():
@@ -53,3 +59,4 @@ def test_readme_lists_every_notebook_and_the_two_commands():
 
 def test_ci_runs_make_test():
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+    assert "make test-e2e" in (ROOT / ".ci" / "run").read_text()

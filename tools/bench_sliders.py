@@ -1,6 +1,6 @@
 """Latency of every slider update in the series, as a reader feels it: compute + draw + encode.
 
-    make bench          (or: .venv/bin/python tools/bench_sliders.py [--repeat N] [--out FILE])
+    .venv/bin/python tools/bench_sliders.py [--repeat N]     (`make bench` runs it with the rest)
 
 Each slider is swept over its range while the others keep their defaults; the update function is
 called and its figure rendered exactly as the notebook panel does (`plotting.render(fig, "jpeg")`).
@@ -83,12 +83,9 @@ def time_slider(update, name, values, repeat):
     return float(np.median(times)), float(np.percentile(times, 90))
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=40, help="updates per slider (default 40)")
-    parser.add_argument("--out", help="also write the markdown table to this file")
-    args = parser.parse_args()
-
+def measure(repeat: int) -> tuple[str, float]:
+    """Time every slider in SLIDERS in both figure styles: a markdown table, and the slowest
+    slider's median as a fraction of its budget."""
     cfg = config.setup(verbose=False)
     rows = ["| notebook | update function | slider | median ms (screen) | p90 ms (screen) "
             "| median ms (projector) | budget ms |", "|---|---|---|---|---|---|---|"]
@@ -98,22 +95,24 @@ def main() -> None:
             results = []
             for projector in (False, True):
                 config.projector(projector)
-                results.append(time_slider(update, name, values, args.repeat))
+                results.append(time_slider(update, name, values, repeat))
             config.projector(cfg.projector)
             (med, p90), (med_proj, _) = results
             flag = "" if max(med, med_proj) <= budget else " ⚠"
             worst.append(max(med, med_proj) / budget)
-            rows.append(f"| {notebook} | `{update.__name__}` | {name} | {med:.0f} | {p90:.0f} "
-                        f"| {med_proj:.0f} | {budget}{flag} |")
-    table = "\n".join(rows)
-    footer = (f"\nMeasured {date.today()} on {platform.processor() or platform.machine()}, "
-              f"{cfg.threads} torch thread(s), {args.repeat} updates per slider.")
-    print(table + footer)
-    if args.out:
-        with open(args.out, "w") as f:
-            f.write(table + footer + "\n")
-    if max(worst) > 1:
-        print(f"\nslowest slider at {max(worst):.2f}x its budget")
+            rows.append(f"| {notebook} | `{getattr(update, '__name__', update)}` | {name} | {med:.0f} "
+                        f"| {p90:.0f} | {med_proj:.0f} | {budget}{flag} |")
+    return "\n".join(rows), max(worst)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=40, help="updates per slider (default 40)")
+    args = parser.parse_args()
+    table, worst = measure(args.repeat)
+    print(table + f"\n\nMeasured {date.today()} on {platform.machine()}, {args.repeat} updates per slider.")
+    if worst > 1:
+        print(f"\nslowest slider at {worst:.2f}x its budget")
 
 
 if __name__ == "__main__":
