@@ -356,3 +356,64 @@ def check_evidence_prior_std(answer, *, degree: int, noise_std: float, n_points:
         "too wide: it spreads belief over wild functions the data do not need"
     return CheckResult(False, f"sigma_0 = {value:.3g}: log evidence {mine:.2f}, but {best:.3g} gives "
                               f"{evidence.max():.2f}. Your prior is {side}.")
+
+
+# ------------------------------------------------------------------ notebook 04 activities
+
+
+def _gaussian_cases() -> list[tuple[np.ndarray, np.ndarray]]:
+    """(mean, cov) pairs for the notebook 04 checks: a correlated 2-D case, a 3-D and a 6-D one."""
+    rng = np.random.default_rng(404)
+    rho = -0.9
+    cases = [(np.array([1.0, -2.0]), np.array([[4.0, rho * 2 * 0.5], [rho * 2 * 0.5, 0.25]]))]
+    for d in (3, 6):
+        a = rng.normal(size=(d, d))
+        cases.append((rng.normal(size=d), a @ a.T + 0.1 * np.eye(d)))
+    return cases
+
+
+def check_mean_field_sd(fn: Callable) -> CheckResult:
+    """Activity 04: `fn(cov)` must return the (D,) standard deviations of the KL(q || p)-optimal
+    mean-field Gaussian for p = N(0, cov), i.e. sqrt(1 / Lambda_ii) with Lambda = cov^-1."""
+    from . import gaussians
+
+    def reference(cov):
+        return np.sqrt(np.diag(gaussians.mean_field_optimum(np.zeros(len(cov)), cov)[1]))
+
+    cases = [(cov,) for _, cov in _gaussian_cases()]
+    result = check_function(fn, reference, cases, what="your mean-field standard deviations",
+                            rtol=1e-6, atol=1e-9,
+                            hint="Invert the covariance to get the precision Lambda; the optimal "
+                                 "variance of theta_i is 1 / Lambda_ii, not Sigma_ii.")
+    if not result.ok:
+        try:  # a common slip: returning the marginal standard deviations themselves
+            if np.allclose(np.asarray(fn(cases[0][0]), dtype=float), np.sqrt(np.diag(cases[0][0]))):
+                return CheckResult(False, "you returned the marginal standard deviations sqrt(Sigma_ii); "
+                                          "mean-field VI gives the conditional ones, sqrt(1 / Lambda_ii)")
+        except Exception:  # noqa: BLE001  (the generic message already reports the error)
+            pass
+    return result
+
+
+def check_kl_between_gaussians(fn: Callable) -> CheckResult:
+    """Activity 04: `fn(mean_q, cov_q, mean_p, cov_p)` must return KL(q || p) in nats."""
+    from . import gaussians
+
+    gauss = _gaussian_cases()
+    cases = [(gauss[0][0], gauss[0][1], np.zeros(2), np.eye(2)),
+             (gauss[1][0], gauss[1][1], np.ones(3), 2.0 * np.eye(3)),
+             (np.zeros(6), np.eye(6), gauss[2][0], gauss[2][1]),
+             (gauss[1][0], gauss[1][1], gauss[1][0], gauss[1][1])]
+    result = check_function(fn, gaussians.kl_divergence, cases, what="your KL divergence", rtol=1e-6,
+                            atol=1e-9, hint="KL(q||p) = 1/2 [tr(S_p^-1 S_q) + (m_p - m_q)^T S_p^-1 "
+                                            "(m_p - m_q) - D + log det S_p - log det S_q].")
+    if not result.ok:
+        try:  # a common slip: the arguments the other way round
+            swapped = fn(cases[0][2], cases[0][3], cases[0][0], cases[0][1])
+            if np.isclose(float(fn(*cases[0])), gaussians.kl_divergence(*cases[0][2:], *cases[0][:2])) or \
+                    np.isclose(float(swapped), gaussians.kl_divergence(*cases[0])):
+                return CheckResult(False, "your function computes KL(p || q); the ELBO's gap is KL(q || p): "
+                                          "swap the roles of q and p")
+        except Exception:  # noqa: BLE001
+            pass
+    return result
