@@ -143,12 +143,13 @@ def jupyterlab(notebooks: Path, work: Path):
     folder = work / "notebooks"
     shutil.copytree(notebooks, folder)
     token, port = secrets.token_hex(16), _free_port()
-    # Render every cell (JupyterLab 4 otherwise leaves off-screen cells out of the page), start the
-    # notebook's own kernel without asking (a fresh server has no remembered choice), stay offline.
+    # Start the notebook's own kernel without asking (a fresh server has no remembered choice) and
+    # stay offline. The windowing mode stays JupyterLab's default, as students have it: every cell
+    # is in the page, off-screen ones are not rendered.
     settings = work / "settings" / "@jupyterlab"
     tracker = settings / "notebook-extension" / "tracker.jupyterlab-settings"
     tracker.parent.mkdir(parents=True)
-    tracker.write_text('{"windowingMode": "none", "autoStartDefaultKernel": true}')
+    tracker.write_text('{"autoStartDefaultKernel": true}')
     notification = settings / "apputils-extension" / "notification.jupyterlab-settings"
     notification.parent.mkdir(parents=True)
     notification.write_text('{"fetchNews": "false", "checkForUpdates": false}')
