@@ -86,7 +86,7 @@ def round_trips(moves: int) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=40, help="updates per slider (default 40)")
-    parser.add_argument("--moves", type=int, default=6, help="browser slider moves per panel")
+    parser.add_argument("--moves", type=int, default=12, help="browser slider moves per panel")
     parser.add_argument("--skip", nargs="*", default=[], choices=["sliders", "notebooks", "browser"])
     args = parser.parse_args()
 
