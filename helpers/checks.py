@@ -112,6 +112,72 @@ def check_best_n_basis(answer, *, family: str, n_points: int, noise_std: float,
                               f"{errors.min():.4f}. Yours is {side}.")
 
 
+# ------------------------------------------------------------------ notebook 05 activities
+
+
+def check_kl_overweight(answer, *, n_points: int, batch_size: int) -> CheckResult:
+    """Activity 05: the factor by which a plate sized to the minibatch (B points, likelihood not
+    scaled up) over-weights the KL term relative to the correct minibatch ELBO over N points: N / B."""
+    n_points = _validate.count("n_points", n_points, minimum=1)
+    batch_size = _validate.count("batch_size", batch_size, minimum=1)
+    if batch_size > n_points:
+        raise ValueError(f"batch_size ({batch_size}) cannot exceed n_points ({n_points})")
+    return check_number(answer, n_points / batch_size, rtol=1e-6, what="the over-weighting factor",
+                        hint="The correct estimator multiplies the minibatch log-likelihood by N / B and "
+                             "subtracts the KL once; the buggy one leaves the likelihood unscaled. "
+                             "Multiply the buggy objective by N / B so its likelihood terms match: what "
+                             "weight does its KL get then?")
+
+
+def _lrt_reference(x, w_mu, w_sd, b_mu, b_sd, eps):
+    return x @ w_mu + b_mu + eps * (x**2 @ w_sd**2 + b_sd**2).sqrt()
+
+
+def check_lrt_preactivations(fn: Callable) -> CheckResult:
+    """Activity 05: `fn(x, w_mu, w_sd, b_mu, b_sd, eps)` with x (B, n_in), weight means and sds
+    (n_in, n_out), bias means and sds (n_out,), and standard-normal eps (B, n_out) must return the
+    locally reparameterized pre-activations x w_mu + b_mu + eps sqrt(x^2 w_sd^2 + b_sd^2), (B, n_out)."""
+    import torch
+
+    gen = torch.Generator().manual_seed(5)
+    cases = []
+    for batch, n_in, n_out in [(4, 3, 2), (1, 5, 7), (6, 1, 1)]:
+        def draw(*shape, positive=False):
+            t = torch.randn(*shape, generator=gen, dtype=torch.float64)
+            return t.exp() if positive else t
+        cases.append((draw(batch, n_in), draw(n_in, n_out), draw(n_in, n_out, positive=True),
+                      draw(n_out), draw(n_out, positive=True), draw(batch, n_out)))
+
+    def candidate(*args):
+        out = fn(*args)
+        return out.detach() if isinstance(out, torch.Tensor) else out
+
+    return check_function(candidate, _lrt_reference, cases, what="your pre-activations", rtol=1e-6,
+                          atol=1e-9,
+                          hint="Each pre-activation b_j = sum_i x_i w_ij + b_j is Gaussian with mean "
+                               "x w_mu + b_mu and variance x^2 w_sd^2 + b_sd^2 (squares of x and of the "
+                               "sds, not of their product's sum); scale eps by the sd, not the variance.")
+
+
+def _linear_prior_variance_reference(x, weight_std, bias_std):
+    x = np.asarray(x, dtype=np.float64)
+    return bias_std**2 + weight_std**2 * (weight_std**2 * x**2 + bias_std**2)
+
+
+def check_linear_prior_variance(fn: Callable) -> CheckResult:
+    """Activity 05: `fn(x, weight_std, bias_std)` must return Var f(x) (array shaped like x) under the
+    prior of a one-hidden-layer network without nonlinearity and with fan-in-scaled weights
+    (input weights N(0, weight_std^2), output weights N(0, weight_std^2 / H), biases N(0, bias_std^2))."""
+    x = np.linspace(-3.0, 3.0, 13)
+    cases = [(x, 1.0, 1.0), (x, 2.0, 0.5), (x, 0.5, 0.0), (np.array([0.0]), 1.5, 2.0)]
+    return check_function(fn, _linear_prior_variance_reference, cases, what="your prior variance",
+                          rtol=1e-8, atol=1e-10,
+                          hint="f(x) = c + sum_j v_j (w_j x + b_j): the terms are independent with mean 0, "
+                               "so their variances add; H hidden units each contribute "
+                               "(weight_std^2 / H) (weight_std^2 x^2 + bias_std^2). The answer does not "
+                               "depend on H.")
+
+
 # ------------------------------------------------------------------ notebook 06 activities
 
 

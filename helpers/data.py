@@ -52,6 +52,35 @@ def sine_split(n_train: int = 100, noise_std: float = 0.2, seed: int = 0, n_test
     return x_train, y_train, x_test, y_test
 
 
+# ------------------------------------------------------------------------- notebook 05 (toy curve)
+
+BNN_TOY_RANGE = (0.0, 0.5)  # where the toy curve of notebook 05 has training inputs
+
+
+def bnn_toy_function(x) -> np.ndarray:
+    """The noise-free toy curve of notebook 05: f(x) = x + 0.3 sin(2 pi x) + 0.3 sin(4 pi x)."""
+    x = np.asarray(x, dtype=np.float64)
+    return x + 0.3 * np.sin(2 * np.pi * x) + 0.3 * np.sin(4 * np.pi * x)
+
+
+def bnn_toy_data(n_points: int = 100, noise_std: float = 0.02, seed=0) -> tuple[np.ndarray, np.ndarray]:
+    """The regression curve of Blundell et al. (2015): (x, y), each float64 of shape (n_points,).
+
+    x is uniform on [0, 0.5] (sorted) and y = x + 0.3 sin(2 pi (x + e)) + 0.3 sin(4 pi (x + e)) + e
+    with e ~ N(0, noise_std^2): the noise enters inside the sines too, so the spread of y around
+    `bnn_toy_function(x)` is larger than noise_std where the curve is steep. As in `sine_data`,
+    inputs and noise come from two streams, so a larger `n_points` extends a smaller data set.
+    """
+    n_points = v.count("n_points", n_points, minimum=1)
+    noise_std = v.non_negative("noise_std", noise_std)
+    x_rng, noise_rng = rng_from(seed).spawn(2)
+    x = x_rng.uniform(*BNN_TOY_RANGE, n_points)
+    e = noise_std * noise_rng.standard_normal(n_points)
+    y = x + 0.3 * np.sin(2 * np.pi * (x + e)) + 0.3 * np.sin(4 * np.pi * (x + e)) + e
+    order = np.argsort(x)
+    return x[order], y[order]
+
+
 # ------------------------------------------------------------------------- digits (05, 06)
 
 DIGIT_LEVELS = 16  # scikit-learn's 8x8 digits store pixel intensities as whole numbers 0..16

@@ -314,6 +314,107 @@ def _bayes_curves(n_seen, noise_std, prior_std, seed, n_points, data_noise_std):
     return evidence, heldout
 
 
+# ------------------------------------------------------------------------- notebook 05
+# Functions drawn from the prior of an MLP with Gaussian weights. The standard-normal draws are made
+# once per seed at the largest size and sliced, so moving a slider rescales or trims the same draws:
+# the curves change smoothly instead of jumping to new random networks.
+
+PRIOR_ACTIVATIONS = ("tanh", "relu", "sigmoid", "none")
+_PRIOR_MAX_HIDDEN = 100
+_PRIOR_MAX_DEPTH = 4
+_PRIOR_SAMPLES = 30
+_PRIOR_GRID = np.linspace(-3.0, 3.0, 121)
+_PRIOR_YLIM = 6.0
+
+
+@lru_cache(maxsize=8)
+def _prior_draws(seed: int):
+    """Standard-normal weights and biases of 30 networks at the largest width and depth (float32)."""
+    rng = np.random.default_rng([seed, 5])
+    S, H = _PRIOR_SAMPLES, _PRIOR_MAX_HIDDEN
+    draws = {"w_in": rng.standard_normal((S, 1, H)), "b_in": rng.standard_normal((S, 1, H)),
+             "w_hid": rng.standard_normal((_PRIOR_MAX_DEPTH - 1, S, H, H)),
+             "b_hid": rng.standard_normal((_PRIOR_MAX_DEPTH - 1, S, 1, H)),
+             "w_out": rng.standard_normal((S, H, 1)), "b_out": rng.standard_normal((S, 1, 1))}
+    draws = {k: a.astype(np.float32) for k, a in draws.items()}
+    for arr in draws.values():
+        arr.flags.writeable = False  # cached: shared by every later call
+    return draws
+
+
+def _activate(h: np.ndarray, activation: str) -> np.ndarray:
+    if activation == "tanh":
+        return np.tanh(h)
+    if activation == "relu":
+        return np.maximum(h, 0.0)
+    if activation == "sigmoid":
+        return 1.0 / (1.0 + np.exp(-h))
+    return h
+
+
+def prior_function_samples(x, hidden: int = 50, weight_std: float = 1.0, bias_std: float = 1.0,
+                           activation: str = "tanh", depth: int = 1, *, scaled: bool = True,
+                           seed: int = 0) -> np.ndarray:
+    """05: f(x) of 30 MLPs whose weights and biases are drawn from their Gaussian prior, (30, len(x)).
+
+    The network has `depth` hidden layers of `hidden` units and one output. Every bias is
+    N(0, bias_std^2). A weight into a unit with fan-in n is N(0, weight_std^2 / n) if `scaled`
+    (so the output variance stays finite as hidden -> infinity: the Gaussian-process limit), else
+    N(0, weight_std^2). The input layer has fan-in 1. Same seed, same standard-normal draws.
+    """
+    x = _validate.as_vector("x", x).astype(np.float32)
+    hidden = _validate.count("hidden", hidden, minimum=1)
+    depth = _validate.count("depth", depth, minimum=1)
+    if hidden > _PRIOR_MAX_HIDDEN:
+        raise ValueError(f"hidden must be at most {_PRIOR_MAX_HIDDEN}, got {hidden}")
+    if depth > _PRIOR_MAX_DEPTH:
+        raise ValueError(f"depth must be at most {_PRIOR_MAX_DEPTH}, got {depth}")
+    weight_std = np.float32(_validate.non_negative("weight_std", weight_std))
+    bias_std = np.float32(_validate.non_negative("bias_std", bias_std))
+    activation = _validate.choice("activation", activation, PRIOR_ACTIVATIONS)
+    z = _prior_draws(seed)
+    fan = np.float32(np.sqrt(hidden)) if scaled else np.float32(1.0)
+    h = _activate(x[None, :, None] * (weight_std * z["w_in"][:, :, :hidden])
+                  + bias_std * z["b_in"][:, :, :hidden], activation)
+    for layer in range(depth - 1):
+        w = np.ascontiguousarray(z["w_hid"][layer][:, :hidden, :hidden]) * (weight_std / fan)
+        h = _activate(h @ w + bias_std * z["b_hid"][layer][:, :, :hidden], activation)
+    f = h @ (z["w_out"][:, :hidden] * (weight_std / fan)) + bias_std * z["b_out"]
+    return f[:, :, 0].astype(np.float64)
+
+
+def prior_functions(hidden: int = 50, weight_std: float = 1.0, bias_std: float = 1.0,
+                    activation: str = "tanh", depth: int = 1, scaled: bool = True, *, seed: int = 0):
+    """05: 30 functions drawn from the prior of an MLP, on x in [-3, 3] (see `prior_function_samples`).
+
+    The title reports the spread of f(x) across the 30 networks, averaged over the grid; the
+    y axis is fixed at [-6, 6], so curves beyond it are cut (the spread in the title still counts them).
+    """
+    f = prior_function_samples(_PRIOR_GRID, hidden, weight_std, bias_std, activation, depth,
+                               scaled=scaled, seed=seed)
+    fig, art = plotting.slider_figure(_prior_functions_build)
+    segments = np.stack([np.broadcast_to(_PRIOR_GRID, f.shape), np.clip(f, -1e3, 1e3)], axis=-1)
+    art["samples"].set_segments(segments)
+    scale = "σ_w/√H" if scaled else "σ_w"
+    art["title"].set_text(f"{depth} × {hidden} {activation} units, weights sd {scale} · "
+                          f"sd of f(x) ≈ {float(np.mean(f.std(axis=0))):.3g}")
+    return fig
+
+
+def _prior_functions_build(fig, ax):
+    from matplotlib.collections import LineCollection
+
+    art = {"samples": LineCollection([], colors=COLORS["samples"], alpha=0.7,
+                                     linewidths=0.8 * mpl.rcParams["lines.linewidth"],
+                                     label=f"{_PRIOR_SAMPLES} networks drawn from the prior")}
+    ax.add_collection(art["samples"])
+    ax.set(xlim=(_PRIOR_GRID[0], _PRIOR_GRID[-1]), ylim=(-_PRIOR_YLIM, _PRIOR_YLIM), xlabel="x",
+           ylabel="f(x)", xticks=[-3, -2, -1, 0, 1, 2, 3], yticks=[-6, -3, 0, 3, 6])
+    art["title"] = ax.title
+    fig.legend(handles=[art["samples"]], loc="outside lower center")
+    return art
+
+
 # ------------------------------------------------------------------------- notebook 06
 # The decoder is an argument (a trained torch module in the notebook, a small untrained one in the
 # tests and the benchmark): it maps a float tensor of latent points (n, d) to pixel logits (n, 64).

@@ -244,3 +244,50 @@ def test_latent_interpolation_rejects_parameters_it_cannot_draw(kwargs, message,
               **kwargs}
     with pytest.raises(ValueError, match=message):
         explorers.latent_interpolation(**kwargs)
+
+
+# ------------------------------------------------------------------------- notebook 05
+
+
+@pytest.mark.parametrize("activation", explorers.PRIOR_ACTIVATIONS)
+@pytest.mark.parametrize("hidden, depth, scaled", [(1, 1, True), (50, 2, False), (100, 4, True)])
+def test_prior_functions_draws_thirty_networks_for_every_slider_corner(activation, hidden, depth, scaled):
+    fig = explorers.prior_functions(hidden=hidden, activation=activation, depth=depth, scaled=scaled)
+    assert isinstance(fig, Figure)
+    (ax,) = fig.axes
+    assert ax.get_xlabel() and ax.get_ylabel() and ax.get_ylim() == (-6.0, 6.0)
+    assert len(ax.collections[0].get_segments()) == 30
+    assert f"{depth} × {hidden} {activation}" in ax.get_title()
+    fig.canvas.draw()
+
+
+def test_prior_function_samples_without_nonlinearity_are_straight_lines():
+    x = np.linspace(-3, 3, 7)
+    f = explorers.prior_function_samples(x, 20, 1.3, 0.7, "none", 3)
+    second_differences = np.diff(f, n=2, axis=1)
+    assert np.abs(second_differences).max() < 1e-4 * max(1.0, np.abs(f).max())
+
+
+def test_prior_function_samples_keep_their_variance_as_width_grows_only_when_scaled():
+    x = np.array([0.5])
+    def spread(hidden, scaled):
+        return np.mean([explorers.prior_function_samples(x, hidden, 1.0, 1.0, "tanh", 1, scaled=scaled,
+                                                         seed=s).var() for s in range(20)])
+    assert 0.5 < spread(100, True) / spread(10, True) < 2.0  # converges to the GP limit
+    assert spread(100, False) / spread(10, False) > 5  # grows like H without 1/sqrt(H)
+
+
+def test_prior_function_samples_reuse_the_same_draws_when_a_scale_changes():
+    x = np.linspace(-1, 1, 5)
+    a = explorers.prior_function_samples(x, 10, 1.0, 0.0, "relu", 1)
+    b = explorers.prior_function_samples(x, 10, 2.0, 0.0, "relu", 1)
+    np.testing.assert_allclose(b, 4.0 * a, rtol=1e-5)  # ReLU is positively homogeneous: w -> 2w gives 4f
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"hidden": 0}, "hidden"), ({"hidden": 101}, "hidden"), ({"depth": 5}, "depth"),
+    ({"weight_std": -1.0}, "weight_std"), ({"activation": "gelu"}, "activation"),
+])
+def test_prior_functions_rejects_parameters_it_cannot_draw(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        explorers.prior_functions(**kwargs)

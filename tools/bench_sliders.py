@@ -38,6 +38,14 @@ SLIDERS = [
         "prior_std": list(np.round(np.geomspace(0.1, 10.0, 21), 3)),
         "degree": list(range(0, 21)),
     }, 100),
+    ("05", explorers.prior_functions, {
+        "hidden": list(range(1, 101, 5)),
+        "weight_std": list(np.round(np.linspace(0.0, 5.0, 26), 1)),
+        "bias_std": list(np.round(np.linspace(0.0, 5.0, 26), 1)),
+        "activation": list(explorers.PRIOR_ACTIVATIONS),
+        "depth": [1, 2, 3, 4],
+        "scaled": [True, False],
+    }, 250),
 ]
 
 
