@@ -483,3 +483,63 @@ def check_kl_between_gaussians(fn: Callable) -> CheckResult:
         except Exception:  # noqa: BLE001
             pass
     return result
+
+
+# ------------------------------------------------------------------ notebook 07 activities
+
+
+def check_midpoint_step(fn: Callable) -> CheckResult:
+    """Activity 07: `fn(f, t, y, h)` must return one explicit midpoint step
+    y + h f(t + h/2, y + h/2 f(t, y)), and so converge with order 2 on the linear spiral."""
+    from . import odes
+
+    def reference(t, y, h):
+        return odes.fixed_step_solve(lambda s, z: odes.linear_spiral(s, z) + s, y, h, 1, "midpoint")[1][-1]
+
+    def candidate(t, y, h):
+        return fn(lambda s, z: odes.linear_spiral(s, z) + s, t, y, h)
+
+    # t = 0 in every case: the reference starts at 0; the +s term makes a slip in the time argument show
+    cases = [(0.0, np.array([2.0, 0.0]), 0.1), (0.0, np.array([-1.0, 0.5]), 0.5),
+             (0.0, np.array([0.3, -2.0]), 1.0)]
+    result = check_function(candidate, reference, cases, what="your midpoint step", rtol=1e-10, atol=1e-12,
+                            hint="k1 = f(t, y); k2 = f(t + h/2, y + h/2 k1); return y + h k2.")
+    if not result:
+        return result
+    steps = 2 ** np.arange(2, 9)
+    exact = odes.linear_spiral_exact(2.0)[0]
+    errors = []
+    for n in steps:
+        h, y = 2.0 / n, odes.SPIRAL_Y0.copy()
+        for i in range(n):
+            y = np.asarray(fn(odes.linear_spiral, i * h, y, h), dtype=float)
+        errors.append(np.linalg.norm(y - exact))
+    order = odes.observed_order(2.0 / steps, errors)
+    return CheckResult(True, f"your midpoint step matches the reference; observed order {order:.2f} "
+                             "(theory: 2)")
+
+
+def _rk4_error(n_steps: int) -> float:
+    from . import odes
+
+    _, ys = odes.fixed_step_solve(odes.linear_spiral, odes.SPIRAL_Y0, 10.0, n_steps, "rk4")
+    return float(np.linalg.norm(ys[-1] - odes.linear_spiral_exact(10.0)[0]))
+
+
+def check_rk4_steps(answer, *, tol: float = 1e-4) -> CheckResult:
+    """Activity 07: the fewest RK4 steps on [0, 10] for the linear spiral whose error at t = 10
+    is below `tol`. Answers up to 10% above the fewest count as right (the explorer's slider moves
+    in steps of 5)."""
+    if isinstance(answer, bool) or not isinstance(answer, (int, np.integer)):
+        return CheckResult(False, f"the answer should be a whole number of steps, got {answer!r}")
+    if answer < 1:
+        return CheckResult(False, f"the number of steps must be at least 1, got {answer}")
+    fewest = next(n for n in range(1, 5000) if _rk4_error(n) < tol)
+    error = _rk4_error(int(answer))
+    if error >= tol:
+        return CheckResult(False, f"with {answer} steps the error is {error:.2e}, not below {tol:g}: "
+                                  "take more steps")
+    if answer > 1.1 * fewest:
+        return CheckResult(False, f"{answer} steps reach error {error:.2e}, but fewer steps do too: "
+                                  "look for the smallest number")
+    return CheckResult(True, f"{answer} steps give error {error:.2e} < {tol:g} (the fewest: {fewest})")

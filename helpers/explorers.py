@@ -584,3 +584,124 @@ def _latent_interpolation_build(fig, axes):
     _frame_image_axes(ax_strip, ticks=True)
     art["marker"] = ax_strip.axvline(0, color=COLORS["highlight"], lw=3)
     return art
+
+
+# ------------------------------------------------------------------------- notebook 07
+# A solver on the linear spiral dy/dt = A y (known solution), in float64. Euler and RK4 take the
+# chosen number of equal steps; dopri5 (torchdiffeq) chooses its own steps for a tolerance.
+
+_ODE_T_END = 10.0
+_ODE_METHODS = {"euler": "Euler", "rk4": "RK4", "dopri5": "dopri5"}
+_ODE_EVALS_PER_STEP = {"euler": 1, "rk4": 4}
+
+
+def ode_solver(method: str = "rk4", n_steps: int = 40, log10_tol: float = -6.0):
+    """07: a numerical solution of the linear spiral against the exact one, and its error.
+
+    `method` is "euler", "rk4" (both with `n_steps` equal steps on [0, 10]) or "dopri5" (adaptive,
+    rtol = atol = 10**log10_tol; `n_steps` is then unused). Left: the trajectory in the phase
+    plane, exact and numerical, with a dot at every step. Right: the error at t = 10 against the
+    number of function evaluations for all three solvers, the current setting marked.
+    """
+    _validate.choice("method", method, _ODE_METHODS)
+    n_steps = _validate.count("n_steps", n_steps, minimum=1)
+    if not -12.0 <= log10_tol <= -2.0:
+        raise ValueError(f"log10_tol must lie between -12 and -2, got {log10_tol}")
+    if method == "dopri5":
+        n_steps = 1  # unused: the cache then keeps one dopri5 solve per tolerance
+    else:
+        log10_tol = -6.0  # unused by the fixed-step solvers
+    ys, steps, evals = _ode_solution(method, n_steps, float(log10_tol))
+    from .odes import linear_spiral_exact
+
+    error = float(np.linalg.norm(ys[-1] - linear_spiral_exact(_ODE_T_END)[0]))
+    fig, art = plotting.slider_figure(_ode_solver_build, 1, 2,
+                                      height=1.25 * mpl.rcParams["figure.figsize"][1])
+    art["numerical"].set_data(ys[:, 0], ys[:, 1])
+    art["steps"].set_data(*(steps.T if steps is not None else ([], [])))
+    setting = (f"adaptive steps, tol 1e{log10_tol:g}" if method == "dopri5"
+               else f"{n_steps} steps, h = {_ODE_T_END / n_steps:.3g}")
+    art["traj_title"].set_text(f"{_ODE_METHODS[method]}: {setting}")
+    art["current"].set_data([evals], [max(error, 1e-15)])
+    art["err_title"].set_text(f"error at t = 10: {error:.2e}, {evals} evaluations of f")
+    return fig
+
+
+@lru_cache(maxsize=256)
+def _ode_solution(method, n_steps, log10_tol):
+    """States along one solve on [0, _ODE_T_END], the step points (None for dopri5, which is drawn
+    from its dense interpolant) and the number of evaluations of f."""
+    from .odes import SPIRAL_Y0, fixed_step_solve, linear_spiral
+
+    if method != "dopri5":
+        _, ys = fixed_step_solve(linear_spiral, SPIRAL_Y0, _ODE_T_END, n_steps, method)
+        return ys, ys, _ODE_EVALS_PER_STEP[method] * n_steps
+    import torch
+    from torchdiffeq import odeint
+
+    from .odes import SPIRAL_A
+
+    A_T = torch.tensor(SPIRAL_A.T.copy())
+    evals = 0
+
+    def f(t, y):
+        nonlocal evals
+        evals += 1
+        return y @ A_T
+
+    tol = 10.0**log10_tol
+    with torch.no_grad():  # output on a fine grid comes from dopri5's interpolant: no extra evals
+        ys = odeint(f, torch.tensor(SPIRAL_Y0), torch.from_numpy(_ODE_GRID), method="dopri5",
+                    rtol=tol, atol=tol).numpy()
+    return ys, None, evals
+
+
+_ODE_GRID = np.linspace(0.0, _ODE_T_END, 400)
+
+
+@lru_cache(maxsize=1)
+def _ode_error_curves():
+    """Error at t = 10 against evaluations of f for each solver: {method: (evals, errors)}."""
+    from .odes import linear_spiral_exact
+
+    exact = linear_spiral_exact(_ODE_T_END)[0]
+    settings = {"euler": [(n, -6.0) for n in np.unique(np.geomspace(5, 5000, 16).astype(int))],
+                "rk4": [(n, -6.0) for n in np.unique(np.geomspace(5, 1000, 14).astype(int))],
+                "dopri5": [(1, float(k)) for k in np.arange(-2.0, -12.5, -1.0)]}
+    curves = {}
+    for method, grid in settings.items():
+        points = []
+        for n, tol in grid:
+            ys, _, evals = _ode_solution(method, int(n), tol)
+            points.append((evals, max(float(np.linalg.norm(ys[-1] - exact)), 1e-15)))
+        curves[method] = tuple(np.array(col) for col in zip(*points, strict=True))
+    return curves
+
+
+def _ode_solver_build(fig, axes):
+    from .odes import linear_spiral_exact
+
+    ax_traj, ax_err = axes
+    exact = linear_spiral_exact(_ODE_GRID)
+    ax_traj.plot(exact[:, 0], exact[:, 1], "--", color=COLORS["truth"], label="exact solution")
+    art = {}
+    (art["numerical"],) = ax_traj.plot([], [], color=COLORS["fit"], label="numerical solution")
+    (art["steps"],) = ax_traj.plot([], [], "o", ms=0.7 * mpl.rcParams["lines.markersize"],
+                                   color=COLORS["fit"], label="solver steps")
+    ax_traj.set(xlim=(-3, 3), ylim=(-3, 3), xlabel="$y_1$", ylabel="$y_2$", xticks=[-2, 0, 2],
+                yticks=[-2, 0, 2], aspect="equal")
+    art["traj_title"] = ax_traj.title
+    colors = {"euler": COLORS["test"], "rk4": COLORS["fit"], "dopri5": COLORS["alt"]}
+    for method, (evals, errors) in _ode_error_curves().items():
+        ax_err.plot(evals, errors, "o-", ms=0.6 * mpl.rcParams["lines.markersize"], color=colors[method],
+                    label=f"{_ODE_METHODS[method]} error")
+    (art["current"],) = ax_err.plot([], [], "*", ms=2.5 * mpl.rcParams["lines.markersize"],
+                                    color=COLORS["highlight"], label="current setting")
+    ax_err.set(xscale="log", yscale="log", xlim=(4, 3e4), ylim=(1e-13, 1e3),
+               xlabel="evaluations of f (cost)", ylabel="error |y_N - y(10)|")
+    plotting.plain_log_labels(ax_err.yaxis, [1e-12, 1e-8, 1e-4, 1, 1e3])
+    plotting.plain_log_labels(ax_err.xaxis, [10, 100, 1000, 10000])
+    art["err_title"] = ax_err.title
+    handles = ax_traj.get_legend_handles_labels()[0] + ax_err.get_legend_handles_labels()[0]
+    fig.legend(handles=handles, loc="outside lower center", ncol=4)
+    return art

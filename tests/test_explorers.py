@@ -291,3 +291,28 @@ def test_prior_function_samples_reuse_the_same_draws_when_a_scale_changes():
 def test_prior_functions_rejects_parameters_it_cannot_draw(kwargs, message):
     with pytest.raises(ValueError, match=message):
         explorers.prior_functions(**kwargs)
+
+
+# ------------------------------------------------------------------------- notebook 07
+
+
+@pytest.mark.parametrize("method", ["euler", "rk4", "dopri5"])
+def test_ode_solver_draws_trajectory_and_marks_the_current_error(method):
+    from helpers import odes
+
+    fig = explorers.ode_solver(method=method, n_steps=50, log10_tol=-5.0)
+    ax_traj, ax_err = fig.axes
+    line = next(ln for ln in ax_traj.lines if ln.get_label() == "numerical solution")
+    end = np.array([line.get_xdata()[-1], line.get_ydata()[-1]])
+    error = np.linalg.norm(end - odes.linear_spiral_exact(10.0)[0])
+    star = next(ln for ln in ax_err.lines if ln.get_label() == "current setting")
+    assert star.get_ydata()[0] == pytest.approx(max(error, 1e-15))
+    assert ax_err.get_xscale() == "log" and ax_traj.get_xlabel() and ax_err.get_ylabel()
+    fig.canvas.draw()
+
+
+@pytest.mark.parametrize("kwargs, message", [({"method": "rk45"}, "method"), ({"n_steps": 0}, "n_steps"),
+                                             ({"log10_tol": -20.0}, "log10_tol")])
+def test_ode_solver_rejects_parameters_it_cannot_draw(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        explorers.ode_solver(**kwargs)

@@ -76,6 +76,11 @@ def _vae_explorers():
 
 
 SLIDERS += _vae_explorers()
+SLIDERS.append(("07", explorers.ode_solver, {
+    "method": ["euler", "rk4", "dopri5"],
+    "n_steps": list(range(5, 501, 5)),
+    "log10_tol": [float(k) for k in range(-10, -1)],
+}, 250))
 
 
 def time_slider(update, name, values, repeat):
