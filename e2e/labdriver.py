@@ -66,7 +66,7 @@ def open_notebook(page, base: str, token: str, name: str, timeout_s: float = 90)
     """Open a notebook and wait until its kernel is idle."""
     page.goto(f"{base}/lab/tree/{name}?token={token}&reset")  # reset: no tabs restored
     page.wait_for_selector(".jp-NotebookPanel", timeout=timeout_s * 1000)
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=timeout_s * 1000)
+    wait_idle(page, timeout_s)
     page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=timeout_s * 1000)
 
 
