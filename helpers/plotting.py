@@ -14,6 +14,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Ellipse
+from matplotlib.text import Text
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 from PIL import Image
 
@@ -128,10 +129,11 @@ def render(fig: Figure, format: str = "png") -> bytes:
             canvas.draw()  # static parts only; solves the layout once
             fig.set_layout_engine("none")  # and keeps it: the background must stay valid
             blit["background"] = canvas.copy_from_bbox(fig.bbox)
+            blit["text_patches"] = {}  # saved titles hold background pixels: start afresh
         else:
             canvas.restore_region(blit["background"])
-        for artist in blit["artists"].values():
-            fig.draw_artist(artist)
+        for name, artist in blit["artists"].items():
+            _draw_changing_artist(fig, canvas, blit, name, artist)
     rgb = Image.fromarray(np.asarray(canvas.buffer_rgba())).convert("RGB")
     buf = io.BytesIO()
     if format == "png":
@@ -139,6 +141,35 @@ def render(fig: Figure, format: str = "png") -> bytes:
     else:
         rgb.save(buf, format="jpeg", quality=95, subsampling=0)
     return buf.getvalue()
+
+
+def _text_state(text: Text) -> tuple:
+    return (text.get_text(), text.get_position(), text.get_color(), text.get_alpha(),
+            text.get_fontsize(), text.get_fontweight(), text.get_visible(), text.get_rotation())
+
+
+def _draw_changing_artist(fig: Figure, canvas: FigureCanvasAgg, blit: dict, name: str, artist) -> None:
+    """Draw one changing artist of a blitted figure on top of the restored background.
+
+    A title whose text did not change since the previous frame (the readout of another slider)
+    is pasted back as pixels instead of being drawn again: matplotlib lays out and rasterizes
+    text glyph by glyph, 3-8 ms per title on a laptop. Only text outside every axes is reused
+    this way, where nothing but the static background lies beneath it. One saved patch per
+    title: a reused patch always shows the text as it is now.
+    """
+    if not isinstance(artist, Text):
+        fig.draw_artist(artist)
+        return
+    saved = blit.setdefault("text_patches", {}).get(name)
+    state = _text_state(artist)
+    if saved is not None and saved[0] == state:
+        canvas.restore_region(saved[1])
+        return
+    fig.draw_artist(artist)
+    box = artist.get_window_extent(canvas.get_renderer()).padded(2)
+    if any(box.overlaps(ax.bbox) for ax in fig.axes):
+        return  # something else may be drawn under it: always draw
+    blit["text_patches"][name] = (state, canvas.copy_from_bbox(box))
 
 
 def _plain_log_label(value, _pos=None) -> str:

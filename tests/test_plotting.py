@@ -44,6 +44,38 @@ def test_slider_figure_is_built_once_and_its_layout_kept_after_the_first_render(
     assert fig.axes[0].get_position().bounds == position
 
 
+def _pixels(png: bytes) -> np.ndarray:
+    import io
+
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(png)))
+
+
+def test_slider_frames_reusing_unchanged_titles_equal_frames_drawn_in_full():
+    def build(fig, axes):
+        lines = {f"line{k}": ax.plot([0, 1], [0, 1])[0] for k, ax in enumerate(axes)}
+        for ax in axes:
+            ax.set(xlim=(0, 1), ylim=(-3, 3))
+        titles = {f"title{k}": ax.set_title("") for k, ax in enumerate(axes)}
+        inside = {"inside": axes[0].text(0.5, 0.5, "", ha="center")}  # over the data: never reused
+        return {**lines, **titles, **inside}
+
+    frames = [(1.0, "a", "b"), (2.0, "a", "b"), (2.0, "a", "c"), (-1.0, "long title a", "c")]
+    for slope, first, second in frames:
+        fig, art = plotting.slider_figure(build, 1, 2)
+        art["line0"].set_ydata([0, slope])
+        art["line1"].set_ydata([0, -slope])
+        art["title0"].set_text(first)
+        art["title1"].set_text(second)
+        art["inside"].set_text(f"slope {slope}")
+        reused = _pixels(plotting.render(fig))
+        saved = set(fig._blit["text_patches"])
+        fig._blit["text_patches"] = {}
+        assert np.array_equal(reused, _pixels(plotting.render(fig))), (slope, first, second)
+    assert saved == {"title0", "title1"}
+
+
 def test_plot_samples_draws_one_line_per_row():
     fig, ax = plotting.new_figure()
     lines = plotting.plot_samples(ax, np.linspace(0, 1, 20), np.zeros((7, 20)))
