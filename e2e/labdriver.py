@@ -116,17 +116,37 @@ def problems(page) -> list[str]:
 def move_slider(page, panel_index: int = 0, slider_index: int = 0, key: str = "ArrowRight",
                 timeout_s: float = 30) -> float:
     """Move one slider of a panel by one step with the keyboard, as a person would; wait until the
-    panel's figure changed. Returns the round trip in milliseconds (key press to new image)."""
+    panel shows a new figure. Returns the round trip in milliseconds, timed by the page itself:
+    from the key press reaching the slider to the new image being decoded and shown (timing from
+    Python would add the browser-automation protocol's own latency, tens of ms on a busy machine).
+    """
     panel = page.locator(ACTIVE).locator(PANEL).nth(panel_index)
     image = panel.locator("img").first
-    before = image.get_attribute("src")
     handle = panel.locator(".widget-slider .noUi-handle").nth(slider_index)
     handle.focus()
-    start = time.monotonic()
+    image.evaluate(_WATCH_SLIDER, handle.element_handle())
     page.keyboard.press(key)
-    page.wait_for_function("([img, before]) => img.getAttribute('src') !== before",
-                           arg=[image.element_handle(), before], timeout=timeout_s * 1000, polling="raf")
-    return 1000 * (time.monotonic() - start)
+    page.wait_for_function("img => img._roundTrip !== undefined", arg=image.element_handle(),
+                           timeout=timeout_s * 1000, polling=50)
+    ms = image.evaluate("img => img._roundTrip")
+    if ms is None or not ms >= 0:  # NaN: the figure changed, but not after our key press
+        raise RuntimeError(f"the key press did not reach slider {slider_index} of panel {panel_index}")
+    return ms
+
+
+# Installed on the panel's image before a key press: note when the key reaches the slider, then
+# when the image's source changes and the new image is loaded (its pixels can be painted).
+_WATCH_SLIDER = """(img, handle) => {
+    delete img._roundTrip;
+    let pressed;
+    handle.addEventListener('keydown', () => { pressed = performance.now(); },
+                            {once: true, capture: true});
+    const observer = new MutationObserver(() => {
+        observer.disconnect();
+        img.decode().catch(() => {}).then(() => { img._roundTrip = performance.now() - pressed; });
+    });
+    observer.observe(img, {attributes: true, attributeFilter: ['src']});
+}"""
 
 
 def _free_port() -> int:

@@ -102,8 +102,8 @@ def main() -> None:
         sections += ["**Notebooks**, top to bottom in a fresh kernel (budget 90 s each, 6 min in all):",
                      "\n".join(notebook_times(names))]
     if "browser" not in args.skip:
-        sections += ["**Sliders in the browser**: key press to new figure in JupyterLab (headless "
-                     "Chromium), against a trivial one-slider notebook in the same run:",
+        sections += ["**Sliders in the browser**: key press to new figure decoded, timed inside the page, in "
+                     "JupyterLab (headless Chromium), against a trivial one-slider notebook in the same run:",
                      "\n".join(round_trips(args.moves))]
     text = "\n\n".join(sections) + "\n"
     (ROOT / "build").mkdir(exist_ok=True)
