@@ -120,18 +120,21 @@ def test_bayes_predictive_total_band_adds_the_noise_variance_to_the_model_band()
     np.testing.assert_allclose(half_total**2 - half_model**2, noise_std**2, rtol=1e-9)
 
 
-def test_bayes_predictive_evidence_curve_peaks_at_zero_and_heldout_matches_posterior_mean():
+@pytest.mark.parametrize("n_seen, noise_std, prior_std", [(30, 0.2, 1.0), (0, 0.2, 1.0), (100, 0.05, 10.0),
+                                                        (5, 1.0, 0.1)])
+def test_bayes_curves_equal_the_contract_functions_degree_by_degree(n_seen, noise_std, prior_std):
     from helpers import data
-    explorers.bayes_predictive(n_seen=30, noise_std=0.2, prior_std=1.0, degree=4, seed=2)
-    evidence, heldout = explorers._bayes_curves(30, 0.2, 1.0, 2, 100, 0.2)
-    x_seen, y_seen, _, _ = explorers._bayes_stream(100, 0.2, 2, 30)
-    Phi = linreg.design_matrix(x_seen, "polynomial", 4)
-    direct = linreg.log_evidence(Phi, y_seen, 0.2, np.zeros(5), np.eye(5))
-    assert evidence[4] == pytest.approx(direct, rel=1e-12)
-    mean, _ = linreg.posterior(Phi, y_seen, 0.2, np.zeros(5), np.eye(5))
+    evidence, heldout = explorers._bayes_curves(n_seen, noise_std, prior_std, 2, 100, 0.2)
+    x_seen, y_seen, _, _ = explorers._bayes_stream(100, 0.2, 2, n_seen)
     x_test, y_test = data.sine_data(1000, 0.2, (2, 1))
-    assert heldout[4] == pytest.approx(np.mean((linreg.design_matrix(x_test, "polynomial", 4) @ mean
-                                                - y_test) ** 2), rel=1e-12)
+    for degree in range(21):
+        Phi = linreg.design_matrix(x_seen, "polynomial", degree)
+        prior = (np.zeros(degree + 1), prior_std**2 * np.eye(degree + 1))
+        direct = linreg.log_evidence(Phi, y_seen, noise_std, *prior)
+        assert evidence[degree] == pytest.approx(direct, rel=1e-9)
+        mean, _ = linreg.posterior(Phi, y_seen, noise_std, *prior)
+        fit = linreg.design_matrix(x_test, "polynomial", degree) @ mean
+        assert heldout[degree] == pytest.approx(np.mean((fit - y_test) ** 2), rel=1e-8)
 
 
 def test_bayes_predictive_sees_the_points_in_a_fixed_random_order():
