@@ -5,7 +5,8 @@
 
 Environment variables (all optional):
     NB_SEED             seed of every random generator (default 0); every check must hold for any seed
-    NB_THREADS          torch CPU threads (default 1: fastest for the series' small models)
+    NB_THREADS          CPU threads of torch and of NumPy's BLAS (default 1: fastest for the
+                        series' small models, and no fight for cores on a busy laptop)
     NB_DEVICE           "cpu" or "cuda" (default: cuda when available)
     NB_PROJECTOR=1      larger fonts and thicker lines for a lecture hall
     NB_STRICT_WARNINGS=1  DeprecationWarning / FutureWarning become errors (set by `make test`)
@@ -19,6 +20,7 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from . import plotting
 
@@ -103,6 +105,9 @@ def setup(seed: int | None = None, *, projector: bool | None = None, threads: in
     strict = _env_flag("NB_STRICT_WARNINGS")
 
     torch.set_num_threads(threads)
+    # NumPy's BLAS too: its default of one thread per core made the small matrix products of the
+    # slider explorers 10x slower whenever another process (a second notebook) used the cores.
+    threadpool_limits(limits=threads, user_api="blas")
     seed_everything(seed)
     plotting.use_style(projector=projector)
     if strict:

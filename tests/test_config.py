@@ -6,6 +6,7 @@ import matplotlib as mpl
 import numpy as np
 import pytest
 import torch
+from threadpoolctl import threadpool_info, threadpool_limits
 
 from helpers import config, setup
 
@@ -15,7 +16,7 @@ def clean_env(monkeypatch):
     for name in ("NB_SEED", "NB_THREADS", "NB_DEVICE", "NB_PROJECTOR", "NB_STRICT_WARNINGS"):
         monkeypatch.delenv(name, raising=False)
     threads = torch.get_num_threads()
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), threadpool_limits(limits=None):  # restores BLAS threads after
         yield
     torch.set_num_threads(threads)
     config.projector(False)
@@ -36,6 +37,12 @@ def test_seed_and_threads_come_from_the_environment(monkeypatch):
     cfg = setup(verbose=False)
     assert (cfg.seed, cfg.threads) == (42, 2)
     assert torch.get_num_threads() == 2
+    assert {pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"} == {2}
+
+
+def test_default_of_one_thread_holds_for_numpys_blas_too():
+    setup(verbose=False)
+    assert {pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"} == {1}
 
 
 def test_defaults_are_seed_zero_one_thread_and_an_available_device():
