@@ -64,15 +64,16 @@ def test_ridge_fit_marks_the_current_lambda_and_shrinks_the_fit_as_lambda_grows(
     assert fit_spread(2.0) < 0.5 * fit_spread(-6.0)  # a strong prior flattens the fit towards 0
 
 
-def test_ridge_fit_validation_curve_matches_a_direct_ridge_computation():
+@pytest.mark.parametrize("degree", [1, 5, 12, 20])
+def test_ridge_curves_equal_a_direct_ridge_solve_at_every_lambda(degree):
     from helpers import data
-    explorers.ridge_fit(log10_lambda=0.0, degree=5, noise_std=0.3, seed=4)
-    _, val_err, _ = explorers._ridge_curves(5, 0.3, 4, 30)
+    train_err, val_err, _ = explorers._ridge_curves(degree, 0.3, 4, 30)
     x, y, x_val, y_val = data.sine_split(30, 0.3, 4)
-    theta = linreg.ridge(linreg.design_matrix(x, "polynomial", 5), y, 1.0)
-    direct = np.mean((linreg.design_matrix(x_val, "polynomial", 5) @ theta - y_val) ** 2)
-    i = int(np.flatnonzero(explorers._RIDGE_LOG_LAMBDAS == 0.0)[0])
-    assert val_err[i] == pytest.approx(direct, rel=1e-10)
+    Phi, Phi_val = (linreg.design_matrix(z, "polynomial", degree) for z in (x, x_val))
+    for i, log10_lambda in enumerate(explorers._RIDGE_LOG_LAMBDAS):
+        theta = linreg.ridge(Phi, y, 10.0**log10_lambda)
+        assert train_err[i] == pytest.approx(np.mean((Phi @ theta - y) ** 2), rel=1e-9)
+        assert val_err[i] == pytest.approx(np.mean((Phi_val @ theta - y_val) ** 2), rel=1e-9)
 
 
 @pytest.mark.parametrize("kwargs, message", [
