@@ -178,6 +178,77 @@ def check_linear_prior_variance(fn: Callable) -> CheckResult:
                                "depend on H.")
 
 
+# ------------------------------------------------------------------ notebook 05b activities
+
+
+def _ece_reference(confidences: np.ndarray, correct: np.ndarray, n_bins: int) -> float:
+    idx = np.clip(np.ceil(confidences * n_bins).astype(int) - 1, 0, n_bins - 1)  # bins (b/n, (b+1)/n]
+    total = 0.0
+    for b in np.unique(idx):
+        members = idx == b
+        total += members.mean() * abs(correct[members].mean() - confidences[members].mean())
+    return float(total)
+
+
+def check_ece_by_hand(answer, *, confidences, correct, n_bins: int) -> CheckResult:
+    """Activity 05b: the expected calibration error of predictions with top-class `confidences`
+    (N,) in [0, 1] and `correct` (N,) 0/1 flags, with `n_bins` equal-width bins (b/n, (b+1)/n]."""
+    confidences = _validate.as_vector("confidences", confidences)
+    correct = _validate.as_vector("correct", correct, length=confidences.shape[0])
+    n_bins = _validate.count("n_bins", n_bins, minimum=1)
+    if confidences.min() < 0 or confidences.max() > 1:
+        raise ValueError("confidences must lie in [0, 1]")
+    if not np.all((correct == 0) | (correct == 1)):
+        raise ValueError("correct must hold 0 (wrong) or 1 (right) for each prediction")
+    return check_number(answer, _ece_reference(confidences, correct, n_bins), rtol=1e-3, atol=1e-4,
+                        what="your ECE",
+                        hint="Per used bin: |fraction correct - mean confidence|, weighted by the share "
+                             "of predictions in the bin (n_b / N), then summed. A confidence on a bin "
+                             "edge, e.g. 0.6, belongs to the lower bin (0.4, 0.6].")
+
+
+def _temperature_reference(probs, T):
+    logits = np.log(np.clip(probs, 1e-300, None)) / T
+    logits = logits - logits.max(axis=-1, keepdims=True)
+    scaled = np.exp(logits)
+    return scaled / scaled.sum(axis=-1, keepdims=True)
+
+
+def _probability_tables(seed: int, *shapes) -> list[np.ndarray]:
+    rng = np.random.default_rng(seed)
+    return [rng.dirichlet(np.full(shape[-1], 0.7), size=shape[:-1]) for shape in shapes]
+
+
+def check_temperature_scale(fn: Callable) -> CheckResult:
+    """Activity 05b: `fn(probs, T)` with probabilities (N, K) and a temperature T > 0 must return
+    p^(1/T) renormalized over the classes, (N, K)."""
+    tables = _probability_tables(51, (6, 5), (3, 2), (4, 10))
+    cases = [(tables[0], 1.0), (tables[0], 0.5), (tables[1], 2.5), (tables[2], 0.2)]
+    return check_function(fn, _temperature_reference, cases, what="your temperature scaling",
+                          rtol=1e-6, atol=1e-9,
+                          hint="Divide the log-probabilities by T, then apply a softmax over the classes "
+                               "(the last axis); T = 1 must give the probabilities back.")
+
+
+def _mutual_information_reference(prob_draws):
+    def entropy(p):
+        return -np.sum(np.where(p > 0, p * np.log(np.where(p > 0, p, 1.0)), 0.0), axis=-1)
+
+    return entropy(prob_draws.mean(axis=0)) - entropy(prob_draws).mean(axis=0)
+
+
+def check_mutual_information(fn: Callable) -> CheckResult:
+    """Activity 05b: `fn(prob_draws)` with class probabilities of S posterior draws (S, N, K) must
+    return the mutual information H[mean_s p_s] - mean_s H[p_s] of each input in nats, (N,)."""
+    agree = np.tile(_probability_tables(52, (1, 4, 3))[0], (5, 1, 1))  # all draws equal: MI = 0
+    one_hot = np.eye(3)[np.array([[0, 1], [1, 1], [2, 1]])]  # (3 draws, 2 inputs, 3 classes)
+    cases = [(_probability_tables(53, (8, 6, 5))[0],), (agree,), (one_hot,)]
+    return check_function(fn, _mutual_information_reference, cases, what="your mutual information",
+                          rtol=1e-6, atol=1e-9,
+                          hint="Average the draws first (axis 0) and take that entropy; subtract the mean "
+                               "over draws of each draw's entropy. Treat 0 log 0 as 0 (one-hot draws).")
+
+
 # ------------------------------------------------------------------ notebook 06 activities
 
 

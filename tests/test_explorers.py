@@ -158,6 +158,97 @@ def test_bayes_predictive_rejects_parameters_it_cannot_draw(kwargs, message):
         explorers.bayes_predictive(**kwargs)
 
 
+# ------------------------------------------------------------------------- notebook 05b
+# Small NumPy models stand in for the trained MLP and BNN: 64 pixels -> 8 hidden -> K classes.
+
+
+def _softmax(logits):
+    e = np.exp(logits - logits.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def stand_in_classifiers(n_classes=5, n_draws=30):
+    rng = np.random.default_rng(7)
+    w1, w2 = rng.normal(size=(64, 8)), rng.normal(size=(8, n_classes))
+    w1_draws = w1 + 0.5 * rng.normal(size=(n_draws, 64, 8))
+    w2_draws = w2 + 0.5 * rng.normal(size=(n_draws, 8, n_classes))
+    return (lambda x: _softmax(np.maximum(x @ w1, 0) @ w2),
+            lambda x: _softmax(np.maximum(x @ w1_draws, 0) @ w2_draws))
+
+
+@pytest.fixture(scope="module")
+def ood_test_set():
+    from helpers import data
+
+    _, _, X_test, y_test = data.digits(binarize_threshold=None, train_classes=range(5), seed=0)
+    return X_test, y_test
+
+
+@pytest.mark.parametrize("scale, index, source", [(1.0, 0, "in"), (7.5, 3, "ood"), (100, 224, "in")])
+def test_scaled_digit_probabilities_shows_the_scaled_digit_and_both_models_probabilities(
+        scale, index, source, ood_test_set):
+    X_test, y_test = ood_test_set
+    mlp, bnn = stand_in_classifiers()
+    fig = explorers.scaled_digit_probabilities(scale, index, source, images=X_test, labels=y_test,
+                                               mlp=mlp, bnn=bnn)
+    assert isinstance(fig, Figure)
+    ax_img, ax_bar, ax_conf = fig.axes[:3]
+    members = np.flatnonzero((y_test < 5) == (source == "in"))
+    x = X_test[members[index]] * scale
+    np.testing.assert_allclose(np.ma.filled(ax_img.images[0].get_array(), 0.0), x.reshape(8, 8))
+    assert f"a {y_test[members[index]]} " in ax_img.get_title()
+    p_mlp, draws = mlp(x[None])[0], bnn(x[None])[:, 0]
+    heights = np.array([patch.get_height() for patch in ax_bar.patches])
+    np.testing.assert_allclose(heights[0::2], p_mlp, rtol=1e-10)  # bars alternate MLP, BNN per class
+    np.testing.assert_allclose(heights[1::2], draws.mean(0), rtol=1e-10)
+    whiskers = np.array(ax_bar.collections[0].get_segments())  # (K, 2 ends, xy)
+    np.testing.assert_allclose(whiskers[:, :, 1], np.quantile(draws, [0.05, 0.95], axis=0).T, rtol=1e-10)
+    curve_x, curve_y = ax_conf.lines[1].get_data()
+    assert curve_x[0] == 1.0 and curve_x[-1] == 100.0
+    np.testing.assert_allclose(curve_y, mlp(X_test[members[index]] * curve_x[:, None]).max(1), rtol=1e-10)
+    assert ax_bar.get_ylim() == (0.0, 1.02) and ax_conf.get_xlim() == (1.0, 100.0)  # fixed: it blits
+    assert ax_bar.get_xlabel() and ax_bar.get_ylabel() and ax_conf.get_ylabel() and fig.legends
+    fig.canvas.draw()
+
+
+def test_scaled_digit_probabilities_reads_the_trained_classes_from_the_number_of_outputs(ood_test_set):
+    X_test, y_test = ood_test_set
+    mlp, bnn = stand_in_classifiers(n_classes=3)  # classes 0-2 in distribution, 3-9 out
+    fig = explorers.scaled_digit_probabilities(2.0, 0, "ood", images=X_test, labels=y_test, mlp=mlp, bnn=bnn)
+    ax_img, ax_bar = fig.axes[:2]
+    assert f"a {y_test[np.flatnonzero(y_test >= 3)[0]]} " in ax_img.get_title()
+    assert len(ax_bar.patches) == 6 and ax_bar.get_xlim() == (-0.6, 2.6)
+
+
+def _bad_bnn(x):
+    return np.full((x.shape[0], 5), 0.2)  # (n, K): no posterior-draw axis
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"scale": 0.5}, "scale"),
+    ({"scale": 101.0}, "scale"),
+    ({"scale": float("nan")}, "scale"),
+    ({"scale": True}, "scale"),
+    ({"source": "train"}, "source"),
+    ({"index": -1}, "index"),
+    ({"index": 225}, "index"),
+    ({"index": 1.0}, "index"),
+    ({"images": np.zeros((4, 63)), "labels": np.zeros(4)}, "images"),
+    ({"labels": np.zeros(3)}, "labels"),
+    ({"labels": np.full(450, 10)}, "labels"),
+    ({"mlp": "a network"}, "mlp"),
+    ({"mlp": lambda x: np.full((x.shape[0], 5), 0.3)}, "mlp"),
+    ({"bnn": _bad_bnn}, "bnn"),
+    ({"bnn": lambda x: np.full((4, x.shape[0], 4), 0.25)}, "same number of classes"),
+])
+def test_scaled_digit_probabilities_rejects_parameters_it_cannot_draw(kwargs, message, ood_test_set):
+    X_test, y_test = ood_test_set
+    mlp, bnn = stand_in_classifiers()
+    kwargs = {"images": X_test, "labels": y_test, "mlp": mlp, "bnn": bnn, **kwargs}
+    with pytest.raises(ValueError, match=message):
+        explorers.scaled_digit_probabilities(**kwargs)
+
+
 # ------------------------------------------------------------------------- notebook 06
 # The explorers take the decoder as an argument; a small untrained one stands in for the trained VAE.
 

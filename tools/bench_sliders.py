@@ -49,6 +49,31 @@ SLIDERS = [
 ]
 
 
+def _bnn_classification_explorers():
+    """05b's explorer with stand-in NumPy models of the notebook's sizes (64-64-5, 200 posterior draws):
+    the cost of a forward pass does not depend on the values of the weights."""
+    import functools
+
+    from helpers import data
+
+    rng = np.random.default_rng(0)
+    _, _, X_test, y_test = data.digits(binarize_threshold=None, train_classes=range(5), seed=0)
+
+    def forward(x, w1, w2):
+        logits = np.maximum(x @ w1, 0.0) @ w2
+        logits -= logits.max(axis=-1, keepdims=True)
+        return np.exp(logits) / np.exp(logits).sum(axis=-1, keepdims=True)
+
+    w1, w2 = rng.normal(size=(64, 64)) / 8, rng.normal(size=(64, 5)) / 8
+    w1_draws, w2_draws = w1 + 0.1 * rng.normal(size=(200, 64, 64)), w2 + 0.1 * rng.normal(size=(200, 64, 5))
+    update = functools.update_wrapper(
+        functools.partial(explorers.scaled_digit_probabilities, images=X_test, labels=y_test,
+                          mlp=lambda x: forward(x, w1, w2), bnn=lambda x: forward(x, w1_draws, w2_draws)),
+        explorers.scaled_digit_probabilities)
+    return [("05b", update, {"scale": list(np.round(np.geomspace(1.0, 100.0, 21), 3)),
+                             "index": list(range(0, 225, 15)), "source": ["in", "ood"]}, 250)]
+
+
 def _vae_explorers():
     """06's explorers with a small untrained decoder (the decoder pass costs the same at any weights)."""
     import functools
@@ -75,12 +100,15 @@ def _vae_explorers():
     ]
 
 
+SLIDERS += _bnn_classification_explorers()
 SLIDERS += _vae_explorers()
 SLIDERS.append(("07", explorers.ode_solver, {
     "method": ["euler", "rk4", "dopri5"],
     "n_steps": list(range(5, 501, 5)),
     "log10_tol": [float(k) for k in range(-10, -1)],
 }, 250))
+
+
 
 
 def time_slider(update, name, values, repeat):
