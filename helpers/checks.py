@@ -614,3 +614,73 @@ def check_rk4_steps(answer, *, tol: float = 1e-4) -> CheckResult:
         return CheckResult(False, f"{answer} steps reach error {error:.2e}, but fewer steps do too: "
                                   "look for the smallest number")
     return CheckResult(True, f"{answer} steps give error {error:.2e} < {tol:g} (the fewest: {fewest})")
+
+
+# ------------------------------------------------------------------ notebook 07b activities
+
+
+def _interpolation_reference(values, step, t):
+    values, t = np.asarray(values, dtype=float), np.asarray(t, dtype=float)
+    grid = step * np.arange(values.shape[1])
+    return np.stack([np.interp(t_row, grid, v_row) for t_row, v_row in zip(t, values, strict=True)])
+
+
+def check_grid_interpolation(fn: Callable) -> CheckResult:
+    """Activity 07b: `fn(values, step, t)` with torch tensors `values` (B, G) on the grid 0, step,
+    2 step, ... and times `t` (B, n) inside it must return the linear interpolation (B, n)."""
+    import torch
+
+    rng = np.random.default_rng(0)
+    cases = []
+    for batch, points, n, step in ((1, 5, 3, 0.5), (4, 41, 10, 0.2), (3, 11, 7, 1.0)):
+        t = rng.uniform(0, step * (points - 1), (batch, n))
+        t[0, 0], t[-1, -1] = 0.0, step * (points - 1)  # both ends of the grid
+        cases.append((torch.as_tensor(rng.normal(size=(batch, points))), step, torch.as_tensor(t)))
+    return check_function(fn, _interpolation_reference, cases, what="your interpolation", rtol=1e-9,
+                          atol=1e-12, hint="index i = floor(t / step) (at most G - 2), weight "
+                                           "w = t / step - i: (1 - w) values[i] + w values[i + 1].")
+
+
+def _coverage_reference(draws, y, level):
+    lower, upper = np.quantile(np.asarray(draws, dtype=float), [(1 - level) / 2, (1 + level) / 2], axis=0)
+    y = np.asarray(y, dtype=float)
+    return float(np.mean((y >= lower) & (y <= upper)))
+
+
+def check_band_coverage(fn: Callable) -> CheckResult:
+    """Activity 07b: `fn(draws, y, level)` with torch tensors `draws` (S, n) and `y` (n,) must return
+    the fraction of y inside the central `level` band of the draws (a number in [0, 1])."""
+    import torch
+
+    draws = torch.linspace(0.0, 1.0, 1001, dtype=torch.float64)[:, None].expand(1001, 7)
+    y = torch.tensor([0.01, 0.1, 0.5, 0.93, 0.97, 2.0, -1.0], dtype=torch.float64)
+    shifted = draws + torch.arange(7, dtype=torch.float64)  # a different band for each column
+    cases = [(draws, y, 0.9), (draws, y, 0.5), (shifted, y + torch.arange(7, dtype=torch.float64), 0.9)]
+    return check_function(fn, _coverage_reference, cases, what="your coverage", rtol=1e-6, atol=1e-9,
+                          hint="lower and upper quantiles of the draws along dim 0, then the mean of "
+                               "(lower <= y) & (y <= upper).")
+
+
+def check_first_observations_mse(answer, *, model, series_data, n_first: int) -> CheckResult:
+    """Activity 07b: the extrapolation MSE of the latent ODE `model` (encode/decode as in
+    explorers.latent_ode_posterior) on `series_data` when the encoder sees only the first
+    `n_first` observations of each series, predicting with the mean of 50 decoded z0 samples.
+    Answers within 15% count (the samples are random)."""
+    import torch
+
+    n_first = _validate.count("n_first", n_first, minimum=1)
+    params = list(model.parameters())
+    kw = {"dtype": params[0].dtype, "device": params[0].device}
+    t, y = torch.as_tensor(series_data.t_obs, **kw), torch.as_tensor(series_data.y_obs, **kw)
+    kept = torch.zeros_like(t, dtype=torch.bool)
+    kept[:, :n_first] = True
+    t_new, y_new = torch.as_tensor(series_data.t_extra, **kw), torch.as_tensor(series_data.y_extra, **kw)
+    gen = torch.Generator().manual_seed(0)
+    with torch.no_grad():
+        mean, log_sd = model.encode(t, y, kept)
+        z0 = mean + log_sd.exp() * torch.randn(50, *mean.shape, generator=gen).to(**kw)
+        pred = model.decode(z0.flatten(0, 1), t_new.repeat(50, 1)).reshape(50, *t_new.shape).mean(0)
+    expected = float((pred - y_new).pow(2).mean())
+    return check_number(answer, expected, rtol=0.15, what="the MSE with the first "
+                        f"{n_first} observations", hint="keep = the first n_first columns of the mask; "
+                        "predict with the mean over samples, then average the squared error.")

@@ -5,6 +5,8 @@ Each generator takes a seed or a NumPy Generator.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 from . import _validate as v
@@ -138,3 +140,70 @@ def digits(binarize_threshold: float | None = 7, train_classes=None, test_fracti
     else:
         pixels = (images > threshold).astype(np.float64)
     return pixels[train_idx], labels[train_idx], pixels[test_idx], labels[test_idx]
+
+
+# ------------------------------------------------------------------------- notebook 07b
+
+
+class IrregularSeries(NamedTuple):
+    """Irregularly sampled sine series (see `irregular_sines`); N series, n_obs + n_extra points each.
+
+    t_obs, y_obs      (N, n_obs)    observation times (sorted per row) in [0, obs_end] and values
+    t_extra, y_extra  (N, n_extra)  later times (sorted per row) in (obs_end, extra_end] and values
+    amplitude, frequency, phase  (N,)  the noise-free curve a sin(2 pi f t + phase), f in cycles per
+                                       unit time
+    """
+
+    t_obs: np.ndarray
+    y_obs: np.ndarray
+    t_extra: np.ndarray
+    y_extra: np.ndarray
+    amplitude: np.ndarray
+    frequency: np.ndarray
+    phase: np.ndarray
+
+    def curve(self, t) -> np.ndarray:
+        """The noise-free curves at times `t` (T,): an array (N, T)."""
+        t = v.as_vector("t", t)
+        return self.amplitude[:, None] * np.sin(2 * np.pi * self.frequency[:, None] * t
+                                                + self.phase[:, None])
+
+
+def irregular_sines(n_series: int = 800, n_obs: int = 30, n_extra: int = 10, obs_end: float = 5.0,
+                    extra_end: float = 8.0, noise_std: float = 0.1, amplitude=(0.5, 1.5),
+                    frequency=(0.2, 0.4), seed=0) -> IrregularSeries:
+    """`n_series` sine waves a sin(2 pi f t + phase), each observed at its own random times.
+
+    Per series: amplitude a ~ U(amplitude), frequency f ~ U(frequency) (cycles per unit time),
+    phase ~ U(0, 2 pi); `n_obs` times uniform on the observation window [0, obs_end] and `n_extra`
+    uniform on the extrapolation window (obs_end, extra_end], each sorted; values are the curve
+    plus independent N(0, noise_std^2) noise. Returns an `IrregularSeries` of arrays (shapes there).
+    The curves' parameters, the times and the noise come from separate streams of `seed`, so
+    changing `noise_std` rescales the same noise draws.
+    """
+    n_series = v.count("n_series", n_series, minimum=1)
+    n_obs = v.count("n_obs", n_obs, minimum=1)
+    n_extra = v.count("n_extra", n_extra, minimum=1)
+    obs_end = v.positive("obs_end", obs_end)
+    extra_end = v.positive("extra_end", extra_end)
+    if extra_end <= obs_end:
+        raise ValueError(f"extra_end ({extra_end}) must be later than obs_end ({obs_end})")
+    noise_std = v.non_negative("noise_std", noise_std)
+    ranges = {}
+    for name, value in (("amplitude", amplitude), ("frequency", frequency)):
+        low, high = v.as_vector(name, value, length=2)
+        if not 0 < low <= high:
+            raise ValueError(f"{name} must be a range (low, high) with 0 < low <= high, got {value!r}")
+        ranges[name] = (low, high)
+    param_rng, time_rng, noise_rng = rng_from(seed).spawn(3)
+    a = param_rng.uniform(*ranges["amplitude"], n_series)
+    f = param_rng.uniform(*ranges["frequency"], n_series)
+    phase = param_rng.uniform(0.0, 2 * np.pi, n_series)
+    t_obs = np.sort(time_rng.uniform(0.0, obs_end, (n_series, n_obs)), axis=1)
+    t_extra = np.sort(extra_end - time_rng.uniform(0.0, extra_end - obs_end, (n_series, n_extra)), axis=1)
+
+    def values(t):
+        clean = a[:, None] * np.sin(2 * np.pi * f[:, None] * t + phase[:, None])
+        return clean + noise_std * noise_rng.standard_normal(t.shape)
+
+    return IrregularSeries(t_obs, values(t_obs), t_extra, values(t_extra), a, f, phase)

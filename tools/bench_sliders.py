@@ -109,6 +109,43 @@ SLIDERS.append(("07", explorers.ode_solver, {
 }, 250))
 
 
+def _latent_ode_explorer():
+    """07b's explorer with an untrained latent ODE of the notebook's sizes (GRU 32, z 6, dynamics
+    MLP 32, midpoint steps of 0.2): the cost of encoding and solving does not depend on the weights."""
+    import functools
+    import math
+
+    import torch
+    from torchdiffeq import odeint
+
+    from helpers import data
+
+    class StandIn(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.gru, self.to_q = torch.nn.GRU(2, 32, batch_first=True), torch.nn.Linear(32, 12)
+            self.dynamics = torch.nn.Sequential(torch.nn.Linear(6, 32), torch.nn.Tanh(),
+                                                torch.nn.Linear(32, 6))
+            self.readout = torch.nn.Linear(6, 1)
+
+        def encode(self, t, y, kept):
+            _, h = self.gru(torch.stack([torch.where(kept, y, 0.0), t], dim=-1).flip(1))
+            return self.to_q(h[0]).chunk(2, dim=-1)
+
+        def decode(self, z0, t):
+            grid = 0.2 * torch.arange(math.ceil(float(t.max()) / 0.2) + 2)
+            z = odeint(lambda s, z: self.dynamics(z), z0, grid, method="midpoint", options={"step_size": 0.2})
+            return self.readout(z)[..., 0].T.gather(1, (t / 0.2).long())
+
+    torch.manual_seed(0)
+    update = functools.update_wrapper(
+        functools.partial(explorers.latent_ode_posterior, model=StandIn(),
+                          series_data=data.irregular_sines(n_series=100, seed=0)),
+        explorers.latent_ode_posterior)
+    return [("07b", update, {"n_kept": list(range(1, 31)), "series": list(range(0, 100, 5))}, 250)]
+
+
+SLIDERS += _latent_ode_explorer()
 
 
 def time_slider(update, name, values, repeat):
