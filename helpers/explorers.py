@@ -502,14 +502,14 @@ def scaled_digit_probabilities(scale: float = 1.0, index: int = 0, source: str =
     art["image"].set_data(np.ma.masked_less_equal(x[0].reshape(_DIGIT_SIDE, _DIGIT_SIDE), 0.0))
     label = int(labels[members[index]])
     kind = "trained class" if source == "in" else "held out"
-    art["image_title"].set_text(f"a {label} × {scale:.3g} ({kind})")
+    art["image_title"].set_text(f"digit {label}, pixels × {scale:.3g}\n({kind})")
     for k in range(n_classes):
         art[f"mlp_bar{k}"].set_height(p_mlp[0, k])
         art[f"bnn_bar{k}"].set_height(p_bnn[0, k])
     centres = np.arange(n_classes) + _BAR_WIDTH / 2
     art["bnn_range"].set_segments([[(c, lo), (c, hi)] for c, lo, hi in zip(centres, low, high, strict=True)])
-    art["bar_title"].set_text(f"MLP: {int(p_mlp[0].argmax())} ({p_mlp[0].max():.2f}) · "
-                              f"BNN: {int(p_bnn[0].argmax())} ({p_bnn[0].max():.2f})")
+    art["bar_title"].set_text(f"predicted class (confidence):\nMLP {int(p_mlp[0].argmax())} "
+                              f"({p_mlp[0].max():.2f}) · BNN {int(p_bnn[0].argmax())} ({p_bnn[0].max():.2f})")
     art["mlp_curve"].set_data(_SCALE_GRID, p_mlp[1:].max(axis=1))
     art["bnn_curve"].set_data(_SCALE_GRID, p_bnn[1:].max(axis=1))
     art["mlp_point"].set_data([scale], [p_mlp[0].max()])
@@ -552,9 +552,10 @@ def _scaled_digit_build(n_classes: int):
         ax_conf.set(xscale="log", xlim=SCALE_RANGE, ylim=(0, 1.02), xlabel="factor on the pixels",
                     ylabel="confidence (largest probability)", title="this digit, factor 1 to 100")
         plotting.plain_log_labels(ax_conf.xaxis, [1, 2, 5, 10, 20, 50, 100])
-        handles = [art["mlp_bar0"], art["bnn_bar0"], art["bnn_range"], art["bnn_point"], chance]
+        current = mpl.lines.Line2D([], [], ls="", marker="o", color=COLORS["data"], markersize=9)
+        handles = [art["mlp_bar0"], art["bnn_bar0"], art["bnn_range"], current, chance]
         labels = ["MLP", "BNN: posterior mean", "BNN: 5-95% of posterior draws",
-                  "current factor", "1 / K (no idea)"]
+                  "current factor (on both curves)", "1 / K (no idea)"]
         fig.legend(handles, labels, loc="outside lower center", ncol=5)
         return art
 

@@ -196,7 +196,8 @@ def test_scaled_digit_probabilities_shows_the_scaled_digit_and_both_models_proba
     members = np.flatnonzero((y_test < 5) == (source == "in"))
     x = X_test[members[index]] * scale
     np.testing.assert_allclose(np.ma.filled(ax_img.images[0].get_array(), 0.0), x.reshape(8, 8))
-    assert f"a {y_test[members[index]]} " in ax_img.get_title()
+    assert ax_img.get_title().startswith(f"digit {y_test[members[index]]}, pixels × {scale:.3g}")
+    assert ax_bar.get_title().startswith("predicted class (confidence):")
     p_mlp, draws = mlp(x[None])[0], bnn(x[None])[:, 0]
     heights = np.array([patch.get_height() for patch in ax_bar.patches])
     np.testing.assert_allclose(heights[0::2], p_mlp, rtol=1e-10)  # bars alternate MLP, BNN per class
@@ -216,7 +217,7 @@ def test_scaled_digit_probabilities_reads_the_trained_classes_from_the_number_of
     mlp, bnn = stand_in_classifiers(n_classes=3)  # classes 0-2 in distribution, 3-9 out
     fig = explorers.scaled_digit_probabilities(2.0, 0, "ood", images=X_test, labels=y_test, mlp=mlp, bnn=bnn)
     ax_img, ax_bar = fig.axes[:2]
-    assert f"a {y_test[np.flatnonzero(y_test >= 3)[0]]} " in ax_img.get_title()
+    assert ax_img.get_title().startswith(f"digit {y_test[np.flatnonzero(y_test >= 3)[0]]}, ")
     assert len(ax_bar.patches) == 6 and ax_bar.get_xlim() == (-0.6, 2.6)
 
 
