@@ -13,9 +13,11 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
+from matplotlib.image import AxesImage
 from matplotlib.patches import Ellipse
 from matplotlib.text import Text
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
+from matplotlib.transforms import Bbox
 from PIL import Image
 
 # One colour per role across the whole series (Okabe-Ito, readable by colour-blind viewers).
@@ -96,6 +98,10 @@ def slider_figure(build, nrows: int = 1, ncols: int = 1, **subplot_kw):
     on a 2-core laptop, drawing the ~30 tick labels, axis labels and legend entries of a two-panel
     figure takes ~100 ms, the data lines a few. Axis limits must therefore stay fixed. One figure
     per `build` function, shape and figure style (projector mode gets its own).
+
+    Artists that change only with an argument that is not a slider (data passed in once) can go in
+    the dict under "static" (a dict of its own): they are drawn with the background, and an update
+    that changes them calls `redraw_background(fig)`.
     """
     key = (build, nrows, ncols, tuple(sorted(subplot_kw.items())), mpl.rcParams["font.size"],
            tuple(mpl.rcParams["figure.figsize"]))
@@ -103,11 +109,17 @@ def slider_figure(build, nrows: int = 1, ncols: int = 1, **subplot_kw):
         fig, axes = new_figure(nrows, ncols, **subplot_kw)
         FigureCanvasAgg(fig)
         artists = build(fig, axes)
-        for artist in artists.values():
+        changing = {name: artist for name, artist in artists.items() if name != "static"}
+        for artist in changing.values():
             artist.set_animated(True)  # left out of the full draw: drawn on top of the background
-        fig._blit = {"artists": artists, "background": None}
+        fig._blit = {"artists": changing, "background": None}
         _SLIDER_FIGURES[key] = (fig, artists)
     return _SLIDER_FIGURES[key]
+
+
+def redraw_background(fig: Figure) -> None:
+    """Make the next `render` of a slider figure draw its static parts again (one full draw)."""
+    fig._blit["background"] = None
 
 
 def render(fig: Figure, format: str = "png") -> bytes:
@@ -129,7 +141,7 @@ def render(fig: Figure, format: str = "png") -> bytes:
             canvas.draw()  # static parts only; solves the layout once
             fig.set_layout_engine("none")  # and keeps it: the background must stay valid
             blit["background"] = canvas.copy_from_bbox(fig.bbox)
-            blit["text_patches"] = {}  # saved titles hold background pixels: start afresh
+            blit["patches"] = {}  # saved patches hold background pixels: start afresh
         else:
             canvas.restore_region(blit["background"])
         for name, artist in blit["artists"].items():
@@ -143,33 +155,64 @@ def render(fig: Figure, format: str = "png") -> bytes:
     return buf.getvalue()
 
 
-def _text_state(text: Text) -> tuple:
-    return (text.get_text(), text.get_position(), text.get_color(), text.get_alpha(),
-            text.get_fontsize(), text.get_fontweight(), text.get_visible(), text.get_rotation())
+_MAX_PATCH_IMAGE = 65536  # an image is compared value by value; larger ones are always drawn
+
+
+def _patch_state(artist) -> tuple | None:
+    """What a title or a small image looks like, to tell whether it changed since the last frame;
+    None for any other artist (always drawn)."""
+    if isinstance(artist, Text):
+        return (artist.get_text(), artist.get_position(), artist.get_color(), artist.get_alpha(),
+                artist.get_fontsize(), artist.get_fontweight(), artist.get_visible(), artist.get_rotation())
+    if isinstance(artist, AxesImage):
+        data = artist.get_array()
+        if data is None or data.size > _MAX_PATCH_IMAGE:
+            return None
+        return (np.ma.getdata(data).tobytes(), np.ma.getmaskarray(data).tobytes(), data.shape,
+                data.dtype.str, artist.get_clim(), type(artist.norm).__name__, artist.get_cmap().name,
+                artist.get_alpha(), artist.get_extent(), artist.get_interpolation(), artist.get_visible())
+    return None
+
+
+def _reusable(fig: Figure, canvas: FigureCanvasAgg, blit: dict, artist) -> Bbox | None:
+    """The box of pixels that shows `artist` alone on the static background, or None if other
+    changing artists may be drawn there: a title must lie outside every axes, an image must be the
+    only changing artist in its axes (titles outside the axes box aside)."""
+    renderer = canvas.get_renderer()
+    box = artist.get_window_extent(renderer).padded(2)
+    if isinstance(artist, Text):
+        return None if any(box.overlaps(ax.bbox) for ax in fig.axes) else box
+    for other in blit["artists"].values():
+        if other is artist or getattr(other, "axes", None) is not artist.axes:
+            continue
+        if not (isinstance(other, Text) and not other.get_window_extent(renderer).overlaps(artist.axes.bbox)):
+            return None
+    others = [ax.bbox for ax in fig.axes if ax is not artist.axes]
+    return None if any(box.overlaps(other) for other in others) else box
 
 
 def _draw_changing_artist(fig: Figure, canvas: FigureCanvasAgg, blit: dict, name: str, artist) -> None:
     """Draw one changing artist of a blitted figure on top of the restored background.
 
-    A title whose text did not change since the previous frame (the readout of another slider)
-    is pasted back as pixels instead of being drawn again: matplotlib lays out and rasterizes
-    text glyph by glyph, 3-8 ms per title on a laptop. Only text outside every axes is reused
-    this way, where nothing but the static background lies beneath it. One saved patch per
-    title: a reused patch always shows the text as it is now.
+    A title or a small image that did not change since the previous frame (the readout of another
+    slider, the digit another slider picked) is pasted back as pixels instead of being drawn
+    again: matplotlib lays out and rasterizes text glyph by glyph, 3-8 ms per title on a laptop,
+    and resamples and colour-maps an image, ~4 ms. Only where nothing but the static background
+    lies beneath (see `_reusable`). One saved patch per artist: a reused patch always shows the
+    artist as it is now.
     """
-    if not isinstance(artist, Text):
+    state = _patch_state(artist)
+    if state is None:
         fig.draw_artist(artist)
         return
-    saved = blit.setdefault("text_patches", {}).get(name)
-    state = _text_state(artist)
+    saved = blit.setdefault("patches", {}).get(name)
     if saved is not None and saved[0] == state:
         canvas.restore_region(saved[1])
         return
     fig.draw_artist(artist)
-    box = artist.get_window_extent(canvas.get_renderer()).padded(2)
-    if any(box.overlaps(ax.bbox) for ax in fig.axes):
-        return  # something else may be drawn under it: always draw
-    blit["text_patches"][name] = (state, canvas.copy_from_bbox(box))
+    box = _reusable(fig, canvas, blit, artist)
+    if box is not None:
+        blit["patches"][name] = (state, canvas.copy_from_bbox(box))
 
 
 def _plain_log_label(value, _pos=None) -> str:

@@ -70,10 +70,33 @@ def test_slider_frames_reusing_unchanged_titles_equal_frames_drawn_in_full():
         art["title1"].set_text(second)
         art["inside"].set_text(f"slope {slope}")
         reused = _pixels(plotting.render(fig))
-        saved = set(fig._blit["text_patches"])
-        fig._blit["text_patches"] = {}
+        saved = set(fig._blit["patches"])
+        fig._blit["patches"] = {}
         assert np.array_equal(reused, _pixels(plotting.render(fig))), (slope, first, second)
     assert saved == {"title0", "title1"}
+
+
+def test_slider_frames_reusing_unchanged_images_equal_frames_drawn_in_full():
+    def build(fig, axes):
+        alone = axes[0].imshow(np.zeros((8, 8)), vmin=0, vmax=1, cmap="gray_r")
+        shared = axes[1].imshow(np.zeros((8, 8)), vmin=0, vmax=1)
+        (marker,) = axes[1].plot([3], [3], "x", color="red", ms=20)  # over the image: never reused
+        return {"marker": marker, "alone": alone, "shared": shared, "title": axes[0].set_title("")}
+
+    rng = np.random.default_rng(0)
+    first, second = rng.random((8, 8)), rng.random((8, 8))
+    frames = [(first, 2), (first, 4), (second, 4), (second.copy(), 6), (np.ma.masked_less(second, 0.5), 6)]
+    for image, where in frames:
+        fig, art = plotting.slider_figure(build, 1, 2)
+        art["alone"].set_data(image)
+        art["shared"].set_data(image)
+        art["marker"].set_data([where], [where])
+        art["title"].set_text(f"marker at {where}")
+        reused = _pixels(plotting.render(fig))
+        saved = set(fig._blit["patches"])
+        fig._blit["patches"] = {}
+        assert np.array_equal(reused, _pixels(plotting.render(fig))), where
+    assert saved == {"alone", "title"}
 
 
 def test_plot_samples_draws_one_line_per_row():
