@@ -228,8 +228,9 @@ def bayes_predictive(n_seen: int = 10, noise_std: float = 0.2, prior_std: float 
     art["mean"].set_ydata(pred_mean)
     art["unseen"].set_offsets(np.column_stack([x_rest, y_rest]))
     art["seen"].set_offsets(np.column_stack([x_seen, y_seen]))
-    art["fit_title"].set_text(f"N = {n_seen} seen · degree {degree} · "
-                              f"σ_ε = {noise_std:.2g}, σ₀ = {prior_std:.2g}")
+    # titles give what the sliders above the figure do not show (matplotlib draws text glyph by
+    # glyph: every character of a title that changes costs ~0.1 ms per update)
+    art["fit_title"].set_text(f"predictive after N = {n_seen} points")
     rel = evidence - np.nanmax(evidence) if n_seen else np.zeros_like(evidence)
     art["evidence"].set_ydata(rel)
     art["heldout"].set_ydata(heldout)
@@ -237,7 +238,7 @@ def bayes_predictive(n_seen: int = 10, noise_std: float = 0.2, prior_std: float 
     art["current_ho"].set_xdata([degree] * 2)
     best = int(np.argmax(evidence))
     art["ev_title"].set_text(f"evidence prefers degree {best}" if n_seen else "no data: every degree ties")
-    art["ho_title"].set_text(f"held-out MSE {_mse_text(heldout[degree])} at degree {degree}")
+    art["ho_title"].set_text(f"held-out MSE {_mse_text(heldout[degree])} (current degree)")
     return fig
 
 
@@ -613,11 +614,14 @@ def latent_decoder(z1: float = 0.0, z2: float = 0.0, *, decoder, codes=None, lab
     probs = _decode_probabilities(decoder, np.array([[z1, z2]], dtype=np.float64))
     fig, art = plotting.slider_figure(_latent_decoder_build, 1, 2)
     if codes is None:
-        art["codes"].set_offsets(np.empty((0, 2)))
+        codes, labels = np.empty((0, 2)), np.empty(0)
     else:
         codes, labels = _codes_and_labels(codes, labels, dim=2)
-        art["codes"].set_offsets(codes)
-        art["codes"].set_array(labels)
+    scatter = art["static"]["codes"]  # drawn with the background: redrawn only when the codes change
+    if not (np.array_equal(scatter.get_offsets(), codes) and np.array_equal(scatter.get_array(), labels)):
+        scatter.set_offsets(codes)
+        scatter.set_array(labels)
+        plotting.redraw_background(fig)
     art["point"].set_data([z1], [z2])
     art["image"].set_data(probs.reshape(_DIGIT_SIDE, _DIGIT_SIDE))
     art["image_title"].set_text(f"decoded at z = ({z1:.2f}, {z2:.2f})")
@@ -630,8 +634,8 @@ _LATENT_LIMIT = 4.0
 def _latent_decoder_build(fig, axes):
     ax_z, ax_img = axes
     norm = mpl.colors.Normalize(-0.5, 9.5)
-    art = {"codes": ax_z.scatter([], [], c=[], s=10, cmap=_CLASS_CMAP, norm=norm, alpha=0.6,
-                                 linewidths=0)}
+    art = {"static": {"codes": ax_z.scatter(np.empty((0, 2)), np.empty((0, 2)), c=np.empty(0), s=10,
+                                            cmap=_CLASS_CMAP, norm=norm, alpha=0.6, linewidths=0)}}
     (art["point"],) = ax_z.plot([0], [0], "X", color="black", markersize=16, markeredgecolor="white",
                                 label="decoded point z")
     ax_z.set(xlim=(-_LATENT_LIMIT, _LATENT_LIMIT), ylim=(-_LATENT_LIMIT, _LATENT_LIMIT),
@@ -646,7 +650,7 @@ def _latent_decoder_build(fig, axes):
     img_bar = fig.colorbar(art["image"], ax=ax_img, fraction=0.05, pad=0.02)
     img_bar.set_label("p(pixel is ink | z)")
     art["image_title"] = ax_img.title
-    art["legend"] = ax_z.legend(loc="upper right")
+    fig.legend(handles=[art["point"]], loc="outside lower center")  # static: no point passes under it
     return art
 
 

@@ -280,10 +280,33 @@ def test_latent_decoder_shows_the_sigmoid_of_the_decoder_output_at_the_chosen_po
     expected = torch.sigmoid(decoder(torch.tensor([[z1, z2]], dtype=torch.float32))).detach().numpy()
     np.testing.assert_allclose(ax_img.images[0].get_array(), expected.reshape(8, 8), rtol=1e-6)
     assert ax_z.get_xlim() == (-4.0, 4.0) and ax_z.get_ylim() == (-4.0, 4.0)  # fixed: it blits
-    assert ax_z.get_xlabel() and ax_z.get_ylabel() and ax_z.get_legend() is not None
+    assert ax_z.get_xlabel() and ax_z.get_ylabel() and fig.legends
     assert len(ax_z.collections[0].get_offsets()) == len(X_test)
     assert f"({z1:.2f}, {z2:.2f})" in ax_img.get_title()
     fig.canvas.draw()
+
+
+def test_latent_decoder_redraws_its_background_when_the_codes_change(digits_test_set, monkeypatch):
+    import io
+
+    from PIL import Image
+
+    from helpers import plotting
+    X_test, y_test = digits_test_set
+    decoder = small_decoder(2)
+    rng = np.random.default_rng(0)
+    first, second = (rng.normal(size=(len(X_test), 2)) for _ in range(2))
+
+    def pixels(codes):
+        fig = explorers.latent_decoder(1.0, -1.0, decoder=decoder, codes=codes, labels=y_test)
+        return np.asarray(Image.open(io.BytesIO(plotting.render(fig))))
+
+    monkeypatch.setattr(plotting, "_SLIDER_FIGURES", {})
+    pixels(first)
+    after_change = pixels(second)
+    monkeypatch.setattr(plotting, "_SLIDER_FIGURES", {})  # a new figure drawn with the second codes
+    assert np.array_equal(after_change, pixels(second))
+    assert not np.array_equal(after_change, pixels(first))
 
 
 def test_latent_decoder_works_without_codes_and_with_a_decoder_on_any_device():
