@@ -142,6 +142,7 @@ def render(fig: Figure, format: str = "png") -> bytes:
             fig.set_layout_engine("none")  # and keeps it: the background must stay valid
             blit["background"] = canvas.copy_from_bbox(fig.bbox)
             blit["patches"] = {}  # saved patches hold background pixels: start afresh
+            blit["always_drawn"] = set()  # names found not reusable (see _draw_changing_artist)
         else:
             canvas.restore_region(blit["background"])
         for name, artist in blit["artists"].items():
@@ -199,19 +200,22 @@ def _draw_changing_artist(fig: Figure, canvas: FigureCanvasAgg, blit: dict, name
     again: matplotlib lays out and rasterizes text glyph by glyph, 3-8 ms per title on a laptop,
     and resamples and colour-maps an image, ~4 ms. Only where nothing but the static background
     lies beneath (see `_reusable`). One saved patch per artist: a reused patch always shows the
-    artist as it is now.
+    artist as it is now. An artist found not reusable once is always drawn from then on, without
+    asking again (conservative, and nothing spent on it per frame).
     """
-    state = _patch_state(artist)
+    state = None if name in blit["always_drawn"] else _patch_state(artist)
     if state is None:
         fig.draw_artist(artist)
         return
-    saved = blit.setdefault("patches", {}).get(name)
+    saved = blit["patches"].get(name)
     if saved is not None and saved[0] == state:
         canvas.restore_region(saved[1])
         return
     fig.draw_artist(artist)
     box = _reusable(fig, canvas, blit, artist)
-    if box is not None:
+    if box is None:
+        blit["always_drawn"].add(name)
+    else:
         blit["patches"][name] = (state, canvas.copy_from_bbox(box))
 
 
