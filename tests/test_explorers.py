@@ -67,10 +67,10 @@ def test_ridge_fit_marks_the_current_lambda_and_shrinks_the_fit_as_lambda_grows(
 @pytest.mark.parametrize("degree", [1, 5, 12, 20])
 def test_ridge_curves_equal_a_direct_ridge_solve_at_every_lambda(degree):
     from helpers import data
-    train_err, val_err, _ = explorers._ridge_curves(degree, 0.3, 4, 30)
+    train_err, val_err, _ = explorers.linear._ridge_curves(degree, 0.3, 4, 30)
     x, y, x_val, y_val = data.sine_split(30, 0.3, 4)
     Phi, Phi_val = (linreg.design_matrix(z, "polynomial", degree) for z in (x, x_val))
-    for i, log10_lambda in enumerate(explorers._RIDGE_LOG_LAMBDAS):
+    for i, log10_lambda in enumerate(explorers.linear._RIDGE_LOG_LAMBDAS):
         theta = linreg.ridge(Phi, y, 10.0**log10_lambda)
         assert train_err[i] == pytest.approx(np.mean((Phi @ theta - y) ** 2), rel=1e-9)
         assert val_err[i] == pytest.approx(np.mean((Phi_val @ theta - y_val) ** 2), rel=1e-9)
@@ -125,8 +125,8 @@ def test_bayes_predictive_total_band_adds_the_noise_variance_to_the_model_band()
                                                         (5, 1.0, 0.1)])
 def test_bayes_curves_equal_the_contract_functions_degree_by_degree(n_seen, noise_std, prior_std):
     from helpers import data
-    evidence, heldout = explorers._bayes_curves(n_seen, noise_std, prior_std, 2, 100, 0.2)
-    x_seen, y_seen, _, _ = explorers._bayes_stream(100, 0.2, 2, n_seen)
+    evidence, heldout = explorers.linear._bayes_curves(n_seen, noise_std, prior_std, 2, 100, 0.2)
+    x_seen, y_seen, _, _ = explorers.linear._bayes_stream(100, 0.2, 2, n_seen)
     x_test, y_test = data.sine_data(1000, 0.2, (2, 1))
     for degree in range(21):
         Phi = linreg.design_matrix(x_seen, "polynomial", degree)
@@ -139,8 +139,8 @@ def test_bayes_curves_equal_the_contract_functions_degree_by_degree(n_seen, nois
 
 
 def test_bayes_predictive_sees_the_points_in_a_fixed_random_order():
-    x_all, _, _, _ = explorers._bayes_stream(100, 0.2, 0, 100)
-    x_first, _, x_rest, _ = explorers._bayes_stream(100, 0.2, 0, 10)
+    x_all, _, _, _ = explorers.linear._bayes_stream(100, 0.2, 0, 100)
+    x_first, _, x_rest, _ = explorers.linear._bayes_stream(100, 0.2, 0, 10)
     np.testing.assert_array_equal(x_all[:10], x_first)
     assert x_rest.size == 90
     assert not np.all(np.diff(x_all) > 0)  # not sorted by x: arrival order is random
