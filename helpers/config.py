@@ -10,6 +10,7 @@ Environment variables (all optional):
     NB_DEVICE           "cpu" or "cuda" (default: cuda when available)
     NB_PROJECTOR=1      larger fonts and thicker lines for a lecture hall
     NB_STRICT_WARNINGS=1  DeprecationWarning / FutureWarning become errors (set by `make test`)
+    NB_STATIC=1         slider panels become still images of their default setting (`make book`)
 """
 
 from __future__ import annotations

@@ -4,11 +4,17 @@
 
 `update(**values)` returns a matplotlib Figure; the panel renders it into an Image widget
 and redraws on every change. A ValueError from `update` is shown as a message instead of a plot.
+
+With NB_STATIC=1 (set when the series is rendered as a static website, `make book`) a panel is a
+still image of its figure at the default setting with a note on how to run it live: a page
+without a kernel cannot move sliders, and widget views would need scripts from the network.
 """
 
 from __future__ import annotations
 
+import base64
 import html
+import os
 import time
 from collections.abc import Callable
 
@@ -103,6 +109,41 @@ class Panel(w.VBox):
         self.last_ms = 1000 * (time.perf_counter() - start)
 
 
-def panel(update: Callable[..., Figure], *, columns: int = 2, **controls: w.Widget) -> Panel:
-    """Wire the named controls to `update`; each control's name is the keyword it is passed as."""
+class StaticPanel:
+    """A panel where no kernel can move its sliders: the figure at the controls' current values, as
+    an image with a note that says which values it shows and how to move them live."""
+
+    def __init__(self, update: Callable[..., Figure], controls: dict[str, w.Widget]):
+        if not controls:
+            raise ValueError("a panel needs at least one control")
+        self.update = update
+        self.controls = dict(controls)
+        self.png = plotting.render(update(**self.values), "png")
+
+    @property
+    def values(self) -> dict:
+        return {name: control.value for name, control in self.controls.items()}
+
+    def _repr_html_(self) -> str:
+        shown = ", ".join(f"{c.description} = {getattr(c, 'label', None) or c.value}"
+                          for c in self.controls.values())
+        image = base64.b64encode(self.png).decode("ascii")
+        return (f"<div class='static-panel'><img src='data:image/png;base64,{image}' "
+                f"alt='slider panel at its default setting'><p class='static-panel-note'>A slider "
+                f"panel, shown at {html.escape(shown)}. Run the notebook (<code>make lab</code>) to "
+                f"move the sliders.</p></div>")
+
+
+def static_panels() -> bool:
+    """True when panels are still images (NB_STATIC=1): the series rendered as a website."""
+    return os.environ.get("NB_STATIC", "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def panel(update: Callable[..., Figure], *, columns: int = 2, **controls: w.Widget) -> Panel | StaticPanel:
+    """Wire the named controls to `update`; each control's name is the keyword it is passed as.
+
+    With NB_STATIC=1 the result is a StaticPanel: the figure at the controls' values, as an image.
+    """
+    if static_panels():
+        return StaticPanel(update, controls)
     return Panel(update, controls, columns=columns)

@@ -63,3 +63,34 @@ def test_panel_shows_a_value_error_as_a_message_and_keeps_the_last_figure():
 def test_panel_needs_controls():
     with pytest.raises(ValueError, match="at least one control"):
         widgets.panel(line_figure)
+
+
+def test_static_panel_is_a_still_image_of_the_default_setting_with_a_note(monkeypatch):
+    import base64
+    import re
+
+    monkeypatch.setenv("NB_STATIC", "1")
+    p = widgets.panel(lambda slope, kind: line_figure(slope * kind),
+                      slope=widgets.slider("slope", -2.0, 2.0, value=0.5),
+                      kind=widgets.dropdown("kind", {"steep": 2, "flat": 0}))
+    assert isinstance(p, widgets.StaticPanel) and p.values == {"slope": 0.5, "kind": 2}
+    page = p._repr_html_()
+    png = base64.b64decode(re.search(r"data:image/png;base64,([^']+)'", page).group(1))
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and png == p.png
+    assert "slope = 0.5" in page and "kind = steep" in page and "make lab" in page
+
+
+def test_static_panel_draws_what_the_live_panel_draws_first(monkeypatch):
+    slopes = []
+
+    def update(slope=1.0):
+        slopes.append(slope)
+        return line_figure(slope)
+
+    monkeypatch.setenv("NB_STATIC", "1")
+    widgets.panel(update, slope=widgets.slider("slope", -2.0, 2.0, value=0.25))
+    monkeypatch.delenv("NB_STATIC")
+    live = widgets.panel(update, slope=widgets.slider("slope", -2.0, 2.0, value=0.25))
+    assert slopes == [0.25, 0.25] and isinstance(live, widgets.Panel)
+    with pytest.raises(ValueError, match="at least one control"):
+        widgets.StaticPanel(line_figure, {})
