@@ -3,6 +3,9 @@
 #   make test   create .venv if needed, install, lint, run the unit tests and execute every notebook
 # The edit-run loop for one notebook:
 #   make nb NB=01   execute notebooks/01_*.ipynb with its checks and print its run time
+# For lecturers:
+#   make book       the series as a static website in build/book/html (notebooks executed once, cached)
+#   make release    student versions without worked solutions in build/release/student
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -17,19 +20,23 @@ TEST_ENV := NB_THREADS=1 NB_STRICT_WARNINGS=1 JUPYTER_PLATFORM_DIRS=1 PYDEVD_DIS
 NBVAL    := --nbval-lax --nbval-current-env --nbval-cell-timeout=300
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: help install lab test unit nb lint bench test-e2e clean
+.PHONY: help install lab test unit nb lint bench test-e2e test-book book release clean
 
 help:
-	@sed -n '1,6p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '1,9p' Makefile | sed 's/^# \{0,1\}//'
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 	  { echo "Python >= 3.11 is needed; run: make PYTHON=/path/to/python3.11 ..."; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 
-# Installs only when requirements.txt or pyproject.toml changed since the last install.
-$(STAMP): requirements.txt pyproject.toml | $(BIN)/python
+# Installs only when requirements.txt or pyproject.toml changed since the last install. JupyterLab's
+# settings overrides (no news pop-up, start the notebook's kernel without asking) go with the
+# environment, so a first lecture opens clean.
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings
+$(STAMP): requirements.txt pyproject.toml jupyter/overrides.json | $(BIN)/python
 	$(BIN)/python -m pip install --disable-pip-version-check -r requirements.txt
+	mkdir -p $(LAB_SETTINGS) && cp jupyter/overrides.json $(LAB_SETTINGS)/overrides.json
 	@touch $@
 
 install: $(STAMP)
@@ -55,6 +62,26 @@ nb: install
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache build
 
+# The rendered book: Sphinx with MyST-NB (requirements-book.txt) and MathJax from the npm registry,
+# served from the site itself. Installing needs the registries; building needs no network.
+BOOK_STAMP := $(VENV)/.installed-book
+MATHJAX_VERSION := 3.2.2
+$(BOOK_STAMP): requirements-book.txt $(STAMP)
+	$(BIN)/python -m pip install --disable-pip-version-check -r requirements-book.txt
+	npm install --prefix $(VENV)/npm --no-save --no-audit --no-fund --loglevel=error mathjax@$(MATHJAX_VERSION)
+	@touch $@
+
+book: install $(BOOK_STAMP)
+	NB_THREADS=1 $(BIN)/python tools/book.py
+
+release: install
+	$(BIN)/python tools/release.py
+
+# The book built from a fresh clone with the network cut off, then read in headless Chromium; and
+# the student release executed. Needs what test-e2e needs.
+test-book: install $(E2E_STAMP) $(BOOK_STAMP)
+	$(TEST_ENV) $(BIN)/python -m pytest e2e/test_book.py e2e/test_release.py -v -p no:cacheprovider
+
 # Browser tests: JupyterLab in headless Chromium (Debian's /usr/bin/chromium; .ci/run installs it).
 # Not part of `make test`, which stays browser-free on a student's laptop.
 E2E_STAMP := $(VENV)/.installed-e2e
@@ -63,7 +90,8 @@ $(E2E_STAMP): requirements-e2e.txt $(STAMP)
 	@touch $@
 
 test-e2e: install $(E2E_STAMP)
-	$(TEST_ENV) $(BIN)/python -m pytest e2e -v -p no:cacheprovider
+	$(TEST_ENV) $(BIN)/python -m pytest e2e -v -p no:cacheprovider \
+	  --ignore=e2e/test_book.py --ignore=e2e/test_release.py
 
 # The performance figures: slider latency, notebook run times, in-browser slider round trips.
 # Writes build/bench.md and the README's performance section.

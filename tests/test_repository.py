@@ -60,3 +60,30 @@ def test_readme_lists_every_notebook_and_the_two_commands():
 def test_ci_runs_make_test():
     assert "make test" in (ROOT / ".ci" / "run").read_text()
     assert "make test-e2e" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_book_requirements_are_pinned_exactly_and_agree_with_the_main_set():
+    book = {PIN.match(line).group(1).lower(): PIN.match(line).group(2)
+            for line in requirement_lines("requirements-book.txt")}
+    assert all(PIN.match(line) for line in requirement_lines("requirements-book.txt"))
+    assert {"sphinx", "myst-nb", "sphinx-book-theme"} <= set(book)
+    main = {PIN.match(line).group(1).lower(): PIN.match(line).group(2)
+            for line in requirement_lines() if PIN.match(line)}
+    clashes = {name: (main[name], book[name]) for name in set(main) & set(book) if main[name] != book[name]}
+    assert not clashes, f"requirements-book.txt pins another version than requirements.txt: {clashes}"
+
+
+def test_jupyterlab_opens_clean_with_the_settings_shipped_with_the_environment():
+    import json
+    import sys
+
+    overrides = json.loads((ROOT / "jupyter" / "overrides.json").read_text())
+    assert overrides["@jupyterlab/apputils-extension:notification"] == {
+        "fetchNews": "false", "checkForUpdates": False}
+    assert overrides["@jupyterlab/notebook-extension:tracker"]["autoStartDefaultKernel"] is True
+    # make install and Binder's postBuild put it where JupyterLab reads overrides
+    assert "jupyter/overrides.json" in (ROOT / "postBuild").read_text()
+    installed = Path(sys.prefix) / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+    if Path(sys.prefix).resolve() == (ROOT / ".venv").resolve():
+        assert installed.exists() and json.loads(installed.read_text()) == overrides, \
+            f"{installed} is missing or stale: run make install"
