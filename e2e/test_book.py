@@ -86,6 +86,7 @@ def site(book):
 def watched(browser, base):
     """A page that records console errors, page errors and every request that leaves 127.0.0.1."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(120_000)  # a page with 20 figures on a busy 2-core machine
     page = context.new_page()
     problems: list[str] = []
     page.on("console", lambda m: m.type == "error" and problems.append(f"console error: {m.text}"))
