@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
+from scipy import stats
 
 from helpers import explorers, linreg
 
@@ -98,7 +99,7 @@ def test_bayes_predictive_draws_bands_and_evidence_for_every_slider_corner(n_see
     assert isinstance(fig, Figure)
     ax_ev, ax_ho, ax_fit = fig.axes  # the fit panel spans the left column and is added last
     assert ax_fit.get_xlabel() and ax_fit.get_ylabel() and ax_ho.get_xlabel() and ax_ev.get_ylabel()
-    assert ax_ho.get_yscale() == "log"
+    assert ax_ho.get_ylabel() == "nats"  # held-out log predictive density, not squared error
     assert sum(len(legend.get_texts()) for legend in fig.legends) >= 8
     fig.canvas.draw()
 
@@ -133,9 +134,38 @@ def test_bayes_curves_equal_the_contract_functions_degree_by_degree(n_seen, nois
         prior = (np.zeros(degree + 1), prior_std**2 * np.eye(degree + 1))
         direct = linreg.log_evidence(Phi, y_seen, noise_std, *prior)
         assert evidence[degree] == pytest.approx(direct, rel=1e-9)
-        mean, _ = linreg.posterior(Phi, y_seen, noise_std, *prior)
-        fit = linreg.design_matrix(x_test, "polynomial", degree) @ mean
-        assert heldout[degree] == pytest.approx(np.mean((fit - y_test) ** 2), rel=1e-8)
+        post = linreg.posterior(Phi, y_seen, noise_std, *prior)
+        mean, var = linreg.predictive(linreg.design_matrix(x_test, "polynomial", degree), *post, noise_std)
+        lpd = np.mean(stats.norm.logpdf(y_test, mean, np.sqrt(var)))
+        assert heldout[degree] == pytest.approx(lpd, rel=1e-8, abs=1e-10)
+
+
+@pytest.mark.parametrize("n_seen", [1, 30, 100])
+def test_bayes_fitted_mode_uses_the_evidence_maximizing_hyperparameters_of_each_degree(n_seen):
+    from helpers import data
+    evidence, heldout, hyper = explorers.linear._bayes_curves_fitted(n_seen, 2, 100, 0.2)
+    x_seen, y_seen, _, _ = explorers.linear._bayes_stream(100, 0.2, 2, n_seen)
+    x_test, y_test = data.sine_data(1000, 0.2, (2, 1))
+    for degree in (0, 5, 9, 20):
+        Phi = linreg.design_matrix(x_seen, "polynomial", degree)
+        prior_std, noise_std = hyper[degree]
+        np.testing.assert_allclose(hyper[degree], linreg.fit_evidence(Phi, y_seen, noise_std=0.2), rtol=1e-3)
+        prior = (np.zeros(degree + 1), prior_std**2 * np.eye(degree + 1))
+        direct = linreg.log_evidence(Phi, y_seen, noise_std, *prior)
+        assert evidence[degree] == pytest.approx(direct, rel=1e-9)
+        post = linreg.posterior(Phi, y_seen, noise_std, *prior)
+        mean, var = linreg.predictive(linreg.design_matrix(x_test, "polynomial", degree), *post, noise_std)
+        lpd = np.mean(stats.norm.logpdf(y_test, mean, np.sqrt(var)))
+        assert heldout[degree] == pytest.approx(lpd, rel=1e-8)
+
+
+def test_bayes_predictive_fitted_mode_ignores_the_sliders_and_draws_the_fitted_band():
+    a = explorers.bayes_predictive(n_seen=40, noise_std=0.05, prior_std=0.1, degree=9, fitted=True)
+    a_mean = a._blit["artists"]["mean"].get_ydata().copy()
+    b = explorers.bayes_predictive(n_seen=40, noise_std=1.0, prior_std=10.0, degree=9, fitted=True)
+    np.testing.assert_allclose(b._blit["artists"]["mean"].get_ydata(), a_mean)
+    assert "fitted" in b._blit["artists"]["fit_title"].get_text()
+    explorers.bayes_predictive(n_seen=0, degree=3, fitted=True).canvas.draw()  # no data: nothing to fit
 
 
 def test_bayes_predictive_sees_the_points_in_a_fixed_random_order():

@@ -207,3 +207,55 @@ def test_contract_functions_reject_bad_arguments_with_clear_messages(case, rng):
     call, message = BAD_CONTRACT_CALLS[case]
     with pytest.raises(ValueError, match=message):
         call(*random_problem(rng))
+
+
+# ------------------------------------------------------------------ evidence approximation
+
+
+def test_fit_evidence_maximizes_log_evidence_like_a_direct_optimizer():
+    from scipy import optimize
+
+    from helpers import data
+    for seed, degree in [(0, 9), (3, 4), (7, 15)]:
+        x, y = data.sine_data(60, 0.2, seed)
+        Phi = linreg.design_matrix(x, "polynomial", degree)
+        d = degree + 1
+
+        def neg(log_stds, Phi=Phi, y=y, d=d):
+            s0, se = np.exp(log_stds)
+            return -linreg.log_evidence(Phi, y, se, np.zeros(d), s0**2 * np.eye(d))
+
+        prior_std, noise_std = linreg.fit_evidence(Phi, y, prior_std=1.0, noise_std=0.2)
+        direct = optimize.minimize(neg, np.log([1.0, 0.2]), method="Nelder-Mead",
+                                   options={"xatol": 1e-9, "fatol": 1e-12, "maxiter": 4000})
+        np.testing.assert_allclose([prior_std, noise_std], np.exp(direct.x), rtol=1e-3)
+        assert -neg(np.log([prior_std, noise_std])) >= -direct.fun - 1e-7
+
+
+def test_fit_evidence_recovers_the_hyperparameters_of_data_drawn_from_the_model(rng):
+    Phi = rng.normal(size=(4000, 6))
+    theta = 2.0 * rng.normal(size=6)
+    y = Phi @ theta + 0.5 * rng.normal(size=4000)
+    prior_std, noise_std = linreg.fit_evidence(Phi, y)
+    assert noise_std == pytest.approx(0.5, rel=0.05)
+    assert prior_std == pytest.approx(np.linalg.norm(theta) / np.sqrt(6), rel=0.05)  # alpha = gamma / |m|^2
+
+
+def test_fit_evidence_stays_inside_its_range_when_the_maximum_is_at_a_boundary():
+    Phi = np.ones((5, 1))
+    prior_std, noise_std = linreg.fit_evidence(Phi, np.array([0.1, -0.1, 0.2, -0.2, 0.0]))
+    assert prior_std == pytest.approx(1e-4)  # the data need no weight: sigma_0 -> 0, kept at the bound
+    for n in (1, 2, 3):                      # fewer points than parameters: still finite, inside the range
+        Phi = linreg.design_matrix(np.linspace(0, 1, n), "polynomial", 9)
+        stds = linreg.fit_evidence(Phi, np.sin(np.arange(n) + 1.0))
+        assert all(1e-4 <= s <= 1e4 for s in stds), stds
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"prior_std": 0.0}, "prior_std"), ({"noise_std": -1.0}, "noise_std"),
+    ({"std_range": (1.0, 0.5)}, "std_range"), ({"max_iter": -1}, "max_iter")])
+def test_fit_evidence_rejects_bad_arguments(kwargs, message, rng):
+    with pytest.raises(ValueError, match=message):
+        linreg.fit_evidence(rng.normal(size=(10, 2)), rng.normal(size=10), **kwargs)
+    with pytest.raises(ValueError, match="rows"):
+        linreg.fit_evidence(rng.normal(size=(10, 2)), rng.normal(size=9))

@@ -191,14 +191,16 @@ _BAYES_GRID = np.linspace(-0.1, 1.1, 300)
 
 
 def bayes_predictive(n_seen: int = 10, noise_std: float = 0.2, prior_std: float = 1.0, degree: int = 9, *,
-                     seed: int = 0, n_points: int = 100, data_noise_std: float = 0.2):
+                     fitted: bool = False, seed: int = 0, n_points: int = 100, data_noise_std: float = 0.2):
     """03: the posterior predictive after `n_seen` points, and model evidence against basis size.
 
     The data are `n_points` samples of x sin(10x) with noise `data_noise_std`, seen one at a time in
     a random order fixed by `seed`. The model is a rescaled polynomial of the given degree with prior
-    N(0, prior_std^2 I) and assumed noise `noise_std` (sigma_eps). Left: the predictive mean, the model
-    band (mean +- 2 sd of f(x)) and the total band (+- 2 sd of a new y, noise included). Right: log
-    evidence (relative to the best degree) and held-out MSE of the predictive mean for degrees 0..20.
+    N(0, prior_std^2 I) and assumed noise `noise_std` (sigma_eps); with `fitted=True` both are instead
+    fitted to the points seen by maximizing the evidence (`linreg.fit_evidence`, per degree), and the
+    two sliders are ignored. Left: the predictive mean, the model band (mean +- 2 sd of f(x)) and the
+    total band (+- 2 sd of a new y, noise included). Right: log evidence (relative to the best degree)
+    and the held-out log predictive density per point (1000 test points) for degrees 0..20.
     """
     if not 0 <= n_seen <= n_points:
         raise ValueError(f"n_seen must lie between 0 and n_points = {n_points}, got {n_seen}")
@@ -206,8 +208,13 @@ def bayes_predictive(n_seen: int = 10, noise_std: float = 0.2, prior_std: float 
         raise ValueError(f"degree must lie between 0 and {_BAYES_MAX_DEGREE}, got {degree}")
     noise_std = _validate.positive("noise_std", noise_std)
     prior_std = _validate.positive("prior_std", prior_std)
+    fitted = bool(fitted) and n_seen > 0          # with no data there is nothing to fit
     x_seen, y_seen, x_rest, y_rest = _bayes_stream(n_points, data_noise_std, seed, n_seen)
-    evidence, heldout = _bayes_curves(n_seen, noise_std, prior_std, seed, n_points, data_noise_std)
+    if fitted:
+        evidence, heldout, hyper = _bayes_curves_fitted(n_seen, seed, n_points, data_noise_std)
+        prior_std, noise_std = hyper[degree]
+    else:
+        evidence, heldout = _bayes_curves(n_seen, noise_std, prior_std, seed, n_points, data_noise_std)
     Phi = linreg.design_matrix(x_seen, "polynomial", degree)
     mean, cov = linreg.posterior(Phi, y_seen, noise_std, np.zeros(degree + 1),
                                  prior_std**2 * np.eye(degree + 1))
@@ -224,7 +231,8 @@ def bayes_predictive(n_seen: int = 10, noise_std: float = 0.2, prior_std: float 
     art["seen"].set_offsets(np.column_stack([x_seen, y_seen]))
     # titles give what the sliders above the figure do not show (matplotlib draws text glyph by
     # glyph: every character of a title that changes costs ~0.1 ms per update)
-    art["fit_title"].set_text(f"predictive after N = {n_seen} points")
+    art["fit_title"].set_text(f"N = {n_seen}, fitted σ₀ = {prior_std:.3g}, σ_ε = {noise_std:.3g}" if fitted
+                              else f"predictive after N = {n_seen} points")
     rel = evidence - np.nanmax(evidence) if n_seen else np.zeros_like(evidence)
     art["evidence"].set_ydata(rel)
     art["heldout"].set_ydata(heldout)
@@ -232,7 +240,7 @@ def bayes_predictive(n_seen: int = 10, noise_std: float = 0.2, prior_std: float 
     art["current_ho"].set_xdata([degree] * 2)
     best = int(np.argmax(evidence))
     art["ev_title"].set_text(f"evidence prefers degree {best}" if n_seen else "no data: every degree ties")
-    art["ho_title"].set_text(f"held-out MSE {_mse_text(heldout[degree])} (current degree)")
+    art["ho_title"].set_text(f"held-out log density {heldout[degree]:.2f} nats/point (current degree)")
     return fig
 
 
@@ -244,13 +252,14 @@ def _bayes_predictive_build(fig, axes):
     ax_ev, ax_ho = axes[:, 1]
     ax_fit.plot(_BAYES_GRID, data.sine_function(_BAYES_GRID), "--", color=COLORS["truth"], label="true f(x)")
     zero = np.zeros_like(_BAYES_GRID)
+    # three colours a projector keeps apart: orange (with noise), blue (model only), black (mean)
     art = {
-        "total": ax_fit.fill_between(_BAYES_GRID, zero, zero, color=COLORS["noise"], alpha=0.3, linewidth=0,
+        "total": ax_fit.fill_between(_BAYES_GRID, zero, zero, color=COLORS["samples"], alpha=0.3, linewidth=0,
                                      label="±2 sd, new y (model + noise)"),
-        "model": ax_fit.fill_between(_BAYES_GRID, zero, zero, color=COLORS["model"], alpha=0.35, linewidth=0,
+        "model": ax_fit.fill_between(_BAYES_GRID, zero, zero, color=COLORS["model"], alpha=0.6, linewidth=0,
                                      label="±2 sd, f(x) (model only)"),
     }
-    (art["mean"],) = ax_fit.plot(_BAYES_GRID, zero, color=COLORS["fit"], label="predictive mean")
+    (art["mean"],) = ax_fit.plot(_BAYES_GRID, zero, color=COLORS["data"], label="predictive mean")
     art["unseen"] = plotting.plot_data(ax_fit, [], [], label="not yet seen", alpha=0.25, s=12)
     art["seen"] = plotting.plot_data(ax_fit, [], [], label="seen", color=COLORS["test"])
     ax_fit.set(xlim=(_BAYES_GRID[0], _BAYES_GRID[-1]), ylim=(-2.5, 2.5), xlabel="x", ylabel="y",
@@ -261,17 +270,16 @@ def _bayes_predictive_build(fig, axes):
     (art["evidence"],) = ax_ev.plot(degrees, np.zeros(degrees.size), "o-", ms=3, color=COLORS["alt"],
                                     label="log evidence − best")
     art["current_ev"] = ax_ev.axvline(0, color=COLORS["highlight"], lw=1.2, label="current degree")
+    ax_ev.axhspan(-1, 0, color=COLORS["prior"], alpha=0.25, label="within 1 nat of the best (weak)")
     ax_ev.set(ylabel="nats", ylim=(-40, 4), xlim=(-0.5, _BAYES_MAX_DEGREE + 0.5), xticks=[0, 5, 10, 15, 20],
               yticks=[-40, -20, 0])
     ax_ev.tick_params(labelbottom=False)
     art["ev_title"] = ax_ev.title
-    (art["heldout"],) = ax_ho.plot(degrees, np.ones(degrees.size), "o-", ms=3, color=COLORS["test"],
-                                   label="held-out MSE")
+    (art["heldout"],) = ax_ho.plot(degrees, np.zeros(degrees.size), "o-", ms=3, color=COLORS["test"],
+                                   label="held-out log density per point")
     art["current_ho"] = ax_ho.axvline(0, color=COLORS["highlight"], lw=1.2)
-    ax_ho.set_yscale("log")
-    plotting.plain_log_labels(ax_ho.yaxis, [0.01, 0.1, 1, 10])
-    ax_ho.set(xlabel="polynomial degree", ylabel="MSE", ylim=(0.01, 10), xlim=(-0.5, _BAYES_MAX_DEGREE + 0.5),
-              xticks=[0, 5, 10, 15, 20])
+    ax_ho.set(xlabel="polynomial degree", ylabel="nats", ylim=(-2, 0.5), xlim=(-0.5, _BAYES_MAX_DEGREE + 0.5),
+              xticks=[0, 5, 10, 15, 20], yticks=[-2, -1, 0])
     art["ho_title"] = ax_ho.title
     # static legends below the panels (see _ridge_fit_build)
     fig.legend(handles=ax_fit.get_legend_handles_labels()[0], loc="outside lower left", ncols=2)
@@ -296,30 +304,87 @@ def _bayes_stream(n_points, data_noise_std, seed, n_seen):
     return x[:n_seen], y[:n_seen], x[n_seen:], y[n_seen:]
 
 
+@lru_cache(maxsize=16)
+def _bayes_test(seed, data_noise_std):
+    x_test, y_test = data.sine_data(1000, data_noise_std, (seed, 1))
+    big_test = linreg.design_matrix(x_test, "polynomial", _BAYES_MAX_DEGREE)
+    for arr in (big_test, y_test):
+        arr.flags.writeable = False
+    return big_test, y_test
+
+
+def _log_density(y, mean, var):
+    """Mean over the last axis of log N(y; mean, var)."""
+    return np.mean(-0.5 * (np.log(2 * np.pi * var) + (y - mean) ** 2 / var), axis=-1)
+
+
 @lru_cache(maxsize=256)
 def _bayes_curves(n_seen, noise_std, prior_std, seed, n_points, data_noise_std):
-    """Log evidence and held-out MSE for degrees 0..20; the degree slider changes neither.
+    """Log evidence and held-out log predictive density for degrees 0..20; the degree slider changes neither.
 
     The bases are nested (degree d uses the first d + 1 columns of degree 20) and the prior is
     isotropic, so every degree's posterior precision A_d = Phi_d^T Phi_d / sigma^2 + I / sigma_0^2 is
     the leading block of the largest one, and so is its Cholesky factor L_d. One factorization
     gives all 21 models: with z = L^{-1} Phi^T y / sigma^2, log |A_d| and the data fit z^T z are
-    running sums over the first d + 1 entries (the same numbers as `linreg.log_evidence`, tested).
+    running sums over the first d + 1 entries (the same numbers as `linreg.log_evidence`, tested), and
+    so is the model variance phi_d^T A_d^{-1} phi_d = ||L_d^{-1} phi_d||^2 at each test input.
     """
     x_seen, y_seen, _, _ = _bayes_stream(n_points, data_noise_std, seed, n_seen)
-    x_test, y_test = data.sine_data(1000, data_noise_std, (seed, 1))
+    big_test, y_test = _bayes_test(seed, data_noise_std)
     big = linreg.design_matrix(x_seen, "polynomial", _BAYES_MAX_DEGREE)
-    big_test = linreg.design_matrix(x_test, "polynomial", _BAYES_MAX_DEGREE)
     n_params = np.arange(1, _BAYES_MAX_DEGREE + 2)
     chol = np.linalg.cholesky(big.T @ big / noise_std**2 + np.eye(n_params[-1]) / prior_std**2)
     z = scipy.linalg.solve_triangular(chol, big.T @ y_seen / noise_std**2, lower=True)
     log_det = 2 * np.cumsum(np.log(np.diag(chol)))
     evidence = -0.5 * (n_seen * np.log(2 * np.pi * noise_std**2) + y_seen @ y_seen / noise_std**2
                        - np.cumsum(z**2) + log_det) - n_params * np.log(prior_std)
-    heldout = np.empty(n_params.size)
+    model_var = np.cumsum(scipy.linalg.solve_triangular(chol, big_test.T, lower=True) ** 2, axis=0)
+    means = np.empty((n_params.size, y_test.size))
     for d in range(n_params.size):
         mean = scipy.linalg.solve_triangular(chol[:d + 1, :d + 1], z[:d + 1], lower=True, trans="T")
-        heldout[d] = np.mean((big_test[:, :d + 1] @ mean - y_test) ** 2)
+        means[d] = big_test[:, :d + 1] @ mean
+    heldout = _log_density(y_test, means, noise_std**2 + model_var)
     for arr in (evidence, heldout):
         arr.flags.writeable = False
     return evidence, heldout
+
+
+@lru_cache(maxsize=128)
+def _bayes_curves_fitted(n_seen, seed, n_points, data_noise_std):
+    """As `_bayes_curves`, with sigma_0 and sigma_eps fitted by the evidence separately for each degree.
+
+    Returns (evidence, heldout, hyper) with hyper[d] = (prior_std, noise_std) of degree d. The fit is
+    `linreg.fit_evidence` to 1e-4 relative (enough for a figure); evidence and predictive then come
+    from the SVD Phi = U diag(s) V^T: the marginal covariance sigma^2 I + sigma_0^2 Phi Phi^T has
+    eigenvalues sigma^2 + sigma_0^2 s_i^2 on the columns of U and sigma^2 elsewhere, and the posterior
+    covariance is V diag(1 / (1/sigma_0^2 + s^2/sigma^2)) V^T (the same numbers as the contract
+    functions, tested).
+    """
+    x_seen, y_seen, _, _ = _bayes_stream(n_points, data_noise_std, seed, n_seen)
+    big_test, y_test = _bayes_test(seed, data_noise_std)
+    big = linreg.design_matrix(x_seen, "polynomial", _BAYES_MAX_DEGREE)
+    evidence, heldout, hyper = np.empty(_BAYES_MAX_DEGREE + 1), np.empty(_BAYES_MAX_DEGREE + 1), []
+    yy = y_seen @ y_seen
+    for d in range(_BAYES_MAX_DEGREE + 1):
+        Phi = big[:, :d + 1]
+        prior_std, noise_std = linreg.fit_evidence(Phi, y_seen, prior_std=1.0, noise_std=0.2, rtol=1e-4,
+                                                   max_iter=300)
+        U, s, Vt = np.linalg.svd(Phi, full_matrices=False)
+        Uty, var = U.T @ y_seen, noise_std**2
+        marg = var + prior_std**2 * s**2                      # eigenvalues of the marginal covariance
+        fit = np.sum(Uty**2 / marg) + (yy - Uty @ Uty) / var
+        log_det = np.sum(np.log(marg)) + (n_seen - s.size) * np.log(var)
+        evidence[d] = -0.5 * (n_seen * np.log(2 * np.pi) + log_det + fit)
+        post_var = 1 / (prior_std**-2 + s**2 / var)           # posterior variances along the rows of Vt
+        Phi_test = big_test[:, :d + 1]
+        test_v = Phi_test @ Vt.T
+        mean = test_v @ (post_var * s * Uty / var)
+        # with fewer points than parameters the directions outside the rows of Vt keep the prior variance
+        null_part = 0.0
+        if s.size <= d:
+            null_part = np.maximum(np.sum(Phi_test**2, axis=1) - np.sum(test_v**2, axis=1), 0.0)
+        heldout[d] = _log_density(y_test, mean, var + (test_v**2) @ post_var + prior_std**2 * null_part)
+        hyper.append((prior_std, noise_std))
+    for arr in (evidence, heldout):
+        arr.flags.writeable = False
+    return evidence, heldout, tuple(hyper)
