@@ -16,8 +16,22 @@ def test_ols_fit_draws_fit_and_error_curves_for_every_slider_corner(family, n_ba
     ax_fit, ax_err = fig.axes
     assert ax_fit.get_xlabel() and ax_fit.get_ylabel() and ax_err.get_ylabel()
     assert ax_err.get_yscale() == "log"
-    assert len(fig.legends[0].get_texts()) == 7  # one legend for both panels
+    assert len(fig.legends[0].get_texts()) == 8  # one legend for both panels
     fig.canvas.draw()  # renders without error
+
+
+def test_ols_fit_marks_test_errors_above_the_axis_on_its_top_edge():
+    """N = 20, RBF: near D + 1 = N the test error leaves the chart; triangles mark where, and the
+    curve is back on the chart by D = 30 (double descent)."""
+    fig = explorers.ols_fit(family="rbf", n_basis=19, n_points=20, seed=1)  # its peak is ~1e15
+    ax_err = fig.axes[1]
+    top = ax_err.get_ylim()[1]
+    _, test_err = linreg.fit_errors(*explorers.linear.data.sine_split(20, 0.2, 1), family="rbf")
+    (off,) = [line for line in ax_err.lines if line.get_label() == "test MSE above the chart"]
+    assert list(off.get_xdata()) == list(np.flatnonzero(test_err > top) + 1)
+    assert 19 in off.get_xdata() and test_err[-1] < top
+    (test,) = [line for line in ax_err.lines if line.get_label() == "test MSE"]
+    assert np.max(test.get_ydata()) <= top
 
 
 def test_ols_fit_marks_the_current_size_on_the_error_curve():

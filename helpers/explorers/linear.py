@@ -21,6 +21,9 @@ def ols_fit(family: str = "polynomial", n_basis: int = 8, noise_std: float = 0.2
 
     Left: data, true curve and fit. Right: train and test MSE for 1..max_basis basis functions,
     with the current size marked and the noise variance (the best any model can do on test data).
+    The error axis is logarithmic up to 1e6; larger errors (near the interpolation threshold
+    D + 1 = N a least-squares fit can miss new data by 1e20) are drawn as triangles on the top edge,
+    so the curve can be seen to leave the chart and come back.
     """
     if max_basis != _OLS_MAX_BASIS:
         raise ValueError(f"max_basis is fixed at {_OLS_MAX_BASIS} in this figure")
@@ -36,7 +39,9 @@ def ols_fit(family: str = "polynomial", n_basis: int = 8, noise_std: float = 0.2
     art["fit"].set_ydata(linreg.design_matrix(_GRID, family, n_basis) @ theta)
     art["fit_title"].set_text(f"{family}, D = {n_basis}, N = {n_points}")
     art["train"].set_ydata(train_err)
-    art["test"].set_ydata(test_err)
+    art["test"].set_ydata(np.minimum(test_err, _OLS_TOP))
+    off = np.flatnonzero(test_err > _OLS_TOP)
+    art["off"].set_data(off + 1, np.full(off.size, 0.6 * _OLS_TOP))
     art["noise"].set_ydata([max(noise_std**2, 1e-12)] * 2)  # below the axis when there is no noise
     art["current"].set_xdata([n_basis] * 2)
     art["err_title"].set_text(f"train {_mse_text(train_err[n_basis - 1])} · "
@@ -50,6 +55,7 @@ def _mse_text(value: float) -> str:
 
 _GRID = np.linspace(0.0, 1.0, 400)
 _OLS_MAX_BASIS = 30
+_OLS_TOP = 1e6  # top of the error axis; test errors above it are marked on the edge
 
 
 def _ols_fit_build(fig, axes):
@@ -68,14 +74,18 @@ def _ols_fit_build(fig, axes):
                                   label="train MSE")
     (art["test"],) = ax_err.plot(sizes, np.ones(sizes.size), "o-", ms=marker, color=COLORS["test"],
                                  label="test MSE")
+    (art["off"],) = ax_err.plot([], [], "^", ms=1.2 * marker, color=COLORS["test"], clip_on=False,
+                                label="test MSE above the chart")
     art["noise"] = ax_err.axhline(1.0, ls=":", color=COLORS["truth"], label="noise variance")
     art["current"] = ax_err.axvline(1, color=COLORS["highlight"], alpha=0.8, label="current D")
     ax_err.set_yscale("log")
     # Few, fixed ticks: legible from the back of a lecture hall, and each tick label costs
-    # drawing time on every update. Down to 1e-8, so that noise-free fits stay in view.
-    plotting.plain_log_labels(ax_err.yaxis, [1e-8, 1e-6, 1e-4, 1e-2, 1, 100])
+    # drawing time on every update. Down to 1e-8, so that noise-free fits stay in view; up to
+    # 1e6, so that the test error near the interpolation threshold D + 1 = N can be followed
+    # out of the chart and back (double descent, notebook 01 section 7).
+    plotting.plain_log_labels(ax_err.yaxis, [1e-8, 1e-6, 1e-4, 1e-2, 1, 100, 1e4, 1e6])
     ax_err.set(xlabel="number of basis functions D", ylabel="mean squared error",
-               ylim=(1e-8, 100.0), xlim=(0.5, _OLS_MAX_BASIS + 0.5), xticks=[1, 10, 20, 30])
+               ylim=(1e-8, _OLS_TOP), xlim=(0.5, _OLS_MAX_BASIS + 0.5), xticks=[1, 10, 20, 30])
     art["err_title"] = ax_err.title
     # One legend below both panels: no place inside them stays clear of the curves for every
     # slider setting, and outside it is static (drawn once, with the background).
