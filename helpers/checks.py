@@ -249,6 +249,51 @@ def check_mutual_information(fn: Callable) -> CheckResult:
                                "over draws of each draw's entropy. Treat 0 log 0 as 0 (one-hot draws).")
 
 
+def _temperature_nll(probs: np.ndarray, labels: np.ndarray, T: float) -> float:
+    scaled = _temperature_reference(probs, T)
+    return float(-np.mean(np.log(np.clip(scaled[np.arange(labels.size), labels], 1e-300, None))))
+
+
+def check_fitted_temperature(answer, *, probs, labels) -> CheckResult:
+    """Activity 05b: a temperature T fitted by the NLL on a calibration set with class probabilities
+    `probs` (N, K) and integer `labels` (N,). Judged by the objective, not by T itself: right if the
+    mean NLL at `answer` is within 1% (or 2e-4 nats) of its minimum over T in [0.01, 100], so a
+    flat minimum, or one that runs off to T -> 0 when the set holds no mistake, accepts every T
+    that fits equally well."""
+    probs = _validate.as_matrix("probs", probs)
+    labels = np.asarray(labels)
+    if labels.shape != (probs.shape[0],) or not np.issubdtype(labels.dtype, np.integer) \
+            or labels.min() < 0 or labels.max() >= probs.shape[1]:
+        raise ValueError(f"labels must be {probs.shape[0]} integer classes in [0, {probs.shape[1] - 1}]")
+    if np.any(probs < 0) or not np.allclose(probs.sum(axis=1), 1.0, atol=1e-5):
+        raise ValueError("probs must be class probabilities (non-negative rows summing to 1)")
+    try:
+        value = float(answer)
+    except (TypeError, ValueError):
+        return CheckResult(False, f"your temperature should be a number, got {answer!r}")
+    if not np.isfinite(value) or value <= 0:
+        return CheckResult(False, f"a temperature must be a positive number, got {value}")
+    grid = np.geomspace(0.01, 100, 801)  # steps of 1.2% in T
+    nll = np.array([_temperature_nll(probs, labels, T) for T in grid])
+    best = int(np.argmin(nll))
+    lo, hi = grid[max(best - 1, 0)], grid[min(best + 1, grid.size - 1)]
+    fine = np.geomspace(lo, hi, 201)
+    fine_nll = np.array([_temperature_nll(probs, labels, T) for T in fine])
+    t_best, nll_best = float(fine[np.argmin(fine_nll)]), float(fine_nll.min())
+    nll_answer = _temperature_nll(probs, labels, value)
+    mistakes = int(np.sum(probs.argmax(axis=1) != labels))
+    edge = " (the smallest T searched: with no mistake in the set, sharper is always better)" \
+        if best == 0 else ""
+    if nll_answer <= nll_best + max(0.01 * nll_best, 2e-4):
+        return CheckResult(True, f"T = {value:.3g} gives a mean NLL of {nll_answer:.4f} nats, the minimum "
+                                 f"is {nll_best:.4f} at T = {t_best:.3g}{edge}; the {mistakes} mistake(s) "
+                                 f"among these {labels.size} images decide it")
+    return CheckResult(False, f"T = {value:.3g} gives a mean NLL of {nll_answer:.4f} nats, but T = "
+                              f"{t_best:.3g} reaches {nll_best:.4f}{edge}. Scan T on a grid (e.g. "
+                              f"np.geomspace(0.05, 3, 200)), temperature-scale the calibration "
+                              f"probabilities and keep the T with the smallest mean NLL.")
+
+
 # ------------------------------------------------------------------ notebook 06 activities
 
 

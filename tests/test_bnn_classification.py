@@ -99,3 +99,41 @@ def test_mutual_information_reference_is_the_entropy_of_the_vote_for_one_hot_dra
     # 3 one-hot draws voting 0, 1, 2 disagree completely: log 3; unanimous ones do not disagree: 0
     draws = np.eye(3)[np.array([[0, 1], [1, 1], [2, 1]])]  # (3 draws, 2 inputs, 3 classes)
     np.testing.assert_allclose(checks._mutual_information_reference(draws), [np.log(3), 0.0], atol=1e-12)
+
+# ------------------------------------------------------------------------- check_fitted_temperature
+
+
+def _underconfident_set(seed, n=400, k=5, sharpen=2.0):
+    # labels drawn from softmax(z); the model reports softmax(z / sharpen): NLL-optimal T near 1 / sharpen
+    rng = np.random.default_rng(seed)
+    z = rng.normal(size=(n, k)) * 3
+    labels = np.array([rng.choice(k, p=p) for p in _softmax(z)])
+    return _softmax(z / sharpen), labels
+
+
+def test_check_fitted_temperature_accepts_the_nll_optimum_and_rejects_no_fit_or_the_inverse():
+    probs, labels = _underconfident_set(1)
+    grid = np.geomspace(0.05, 3, 200)
+    nll = [metrics.negative_log_likelihood(_softmax(np.log(probs) / T), labels) for T in grid]
+    t_best = grid[int(np.argmin(nll))]
+    assert 0.35 < t_best < 0.7  # near 1 / 2
+    assert checks.check_fitted_temperature(t_best, probs=probs, labels=labels)
+    assert not checks.check_fitted_temperature(1.0, probs=probs, labels=labels)  # not fitted
+    assert not checks.check_fitted_temperature(1 / t_best, probs=probs, labels=labels)  # T inverted
+    assert not checks.check_fitted_temperature(None, probs=probs, labels=labels)
+    assert not checks.check_fitted_temperature(-0.5, probs=probs, labels=labels)
+
+
+def test_check_fitted_temperature_without_mistakes_accepts_any_very_small_t():
+    probs = _softmax(np.array([[2.0, 0.0, 0.0], [0.0, 1.5, 0.0]]))
+    labels = np.array([0, 1])
+    assert checks.check_fitted_temperature(0.02, probs=probs, labels=labels)
+    result = checks.check_fitted_temperature(0.5, probs=probs, labels=labels)
+    assert not result and "no mistake" in result.message
+
+
+def test_check_fitted_temperature_rejects_bad_tables():
+    with pytest.raises(ValueError, match="labels"):
+        checks.check_fitted_temperature(1.0, probs=np.full((2, 2), 0.5), labels=[0, 2])
+    with pytest.raises(ValueError, match="probabilities"):
+        checks.check_fitted_temperature(1.0, probs=np.full((2, 2), 0.6), labels=[0, 1])
