@@ -377,6 +377,7 @@ def test_prior_functions_draws_thirty_networks_for_every_slider_corner(activatio
     assert ax.get_xlabel() and ax.get_ylabel() and ax.get_ylim() == (-6.0, 6.0)
     assert len(ax.collections[0].get_segments()) == 30
     assert f"{depth} × {hidden} {activation}" in ax.get_title()
+    assert "mean over x" in ax.get_title()  # the sd is averaged over the grid, not Var f(x) at one x
     fig.canvas.draw()
 
 
