@@ -154,7 +154,7 @@ def check_lrt_preactivations(fn: Callable) -> CheckResult:
 
     return check_function(candidate, _lrt_reference, cases, what="your pre-activations", rtol=1e-6,
                           atol=1e-9,
-                          hint="Each pre-activation b_j = sum_i x_i w_ij + b_j is Gaussian with mean "
+                          hint="Each pre-activation z_j = sum_i x_i w_ij + b_j is Gaussian with mean "
                                "x w_mu + b_mu and variance x^2 w_sd^2 + b_sd^2 (squares of x and of the "
                                "sds, not of their product's sum); scale eps by the sd, not the variance.")
 

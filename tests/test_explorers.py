@@ -421,6 +421,7 @@ def test_prior_functions_draws_thirty_networks_for_every_slider_corner(activatio
     assert ax.get_xlabel() and ax.get_ylabel() and ax.get_ylim() == (-6.0, 6.0)
     assert len(ax.collections[0].get_segments()) == 30
     assert f"{depth} × {hidden} {activation}" in ax.get_title()
+    assert "mean over x" in ax.get_title()  # the sd is averaged over the grid, not Var f(x) at one x
     fig.canvas.draw()
 
 
@@ -432,11 +433,12 @@ def test_prior_function_samples_without_nonlinearity_are_straight_lines():
 
 
 def test_prior_function_samples_keep_their_variance_as_width_grows_only_when_scaled():
+    # with 1/sqrt(H) scaling Var f(x) does not depend on H at all (the GP limit is about its shape)
     x = np.array([0.5])
     def spread(hidden, scaled):
         return np.mean([explorers.prior_function_samples(x, hidden, 1.0, 1.0, "tanh", 1, scaled=scaled,
                                                          seed=s).var() for s in range(20)])
-    assert 0.5 < spread(100, True) / spread(10, True) < 2.0  # converges to the GP limit
+    assert 0.5 < spread(100, True) / spread(10, True) < 2.0  # the same variance at every width
     assert spread(100, False) / spread(10, False) > 5  # grows like H without 1/sqrt(H)
 
 

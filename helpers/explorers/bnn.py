@@ -84,8 +84,10 @@ def prior_functions(hidden: int = 50, weight_std: float = 1.0, bias_std: float =
                     activation: str = "tanh", depth: int = 1, scaled: bool = True, *, seed: int = 0):
     """05: 30 functions drawn from the prior of an MLP, on x in [-3, 3] (see `prior_function_samples`).
 
-    The title reports the spread of f(x) across the 30 networks, averaged over the grid; the
-    y axis is fixed at [-6, 6], so curves beyond it are cut (the spread in the title still counts them).
+    The title reports the standard deviation of f(x) across the 30 networks, averaged over the 121
+    grid points (not Var f(x) at one x); the y axis is fixed at [-6, 6], so curves beyond it are cut
+    (the sd in the title still counts them). With fan-in scaling this sd does not grow with the width:
+    the Gaussian-process limit is about the shape of the distribution of f(x), not its spread.
     """
     f = prior_function_samples(_PRIOR_GRID, hidden, weight_std, bias_std, activation, depth,
                                scaled=scaled, seed=seed)
@@ -94,7 +96,7 @@ def prior_functions(hidden: int = 50, weight_std: float = 1.0, bias_std: float =
     art["samples"].set_segments(segments)
     scale = "σ_w/√H" if scaled else "σ_w"
     art["title"].set_text(f"{depth} × {hidden} {activation} units, weights sd {scale} · "
-                          f"sd of f(x) ≈ {float(np.mean(f.std(axis=0))):.3g}")
+                          f"sd of f(x) over networks, mean over x: {float(np.mean(f.std(axis=0))):.3g}")
     return fig
 
 
