@@ -601,6 +601,85 @@ def check_kl_between_gaussians(fn: Callable) -> CheckResult:
     return result
 
 
+def _reference_log_joint(features, y, bias, weight, noise_std):
+    """log p(y, theta) of the notebook 04 model, per particle: bias (K,), weight (K, D), noise_std (K,)."""
+    import torch
+    from torch.distributions import HalfNormal, Normal
+
+    prior = (Normal(0.0, 2.0).log_prob(bias) + Normal(0.0, 2.0).log_prob(weight).sum(-1)
+             + HalfNormal(1.0).log_prob(noise_std))
+    mean = bias[:, None] + weight @ features.T                                          # (K, N)
+    return prior + Normal(mean, noise_std[:, None]).log_prob(torch.as_tensor(y)).sum(-1)
+
+
+def check_pyro_regression_model(fn: Callable) -> CheckResult:
+    """Activity 04: `fn(features, y=None)` must be the Bayesian polynomial model as a Pyro program.
+
+    Sites "bias" ~ N(0, 2^2), "weight" ~ N(0, 2^2) per feature (one site, event dim 1), "noise_std" ~
+    HalfNormal(1), and an observed "y" inside a plate "data" of size N. The check runs the model under a
+    plate of K = 3 particles (as vectorize_particles does) with the latent values fixed, and compares its
+    log density, particle by particle, with the correct one.
+    """
+    import pyro
+    import torch
+
+    if not callable(fn):
+        return CheckResult(False, f"my_model should be a function, got {type(fn).__name__}")
+    gen = torch.Generator().manual_seed(404)
+    n, d, k = 7, 3, 3
+    features = torch.rand(n, d, generator=gen) * 2 - 1
+    y = torch.randn(n, generator=gen)
+    values = {"bias": torch.randn(k, 1, generator=gen), "weight": torch.randn(k, 1, d, generator=gen),
+              "noise_std": torch.rand(k, 1, generator=gen) + 0.2}
+    try:
+        with pyro.plate("particles", k, dim=-2):
+            trace = pyro.poutine.trace(pyro.poutine.condition(fn, data=values)).get_trace(features, y)
+        trace.compute_log_prob()
+    except Exception as err:  # a student's code may fail in any way: report, don't crash
+        return CheckResult(False, "running my_model under 3 vectorized particles raised "
+                                  f"{type(err).__name__}: {err}. Sample the globals before the plate and "
+                                  "let shapes broadcast: mean = bias + (features * weight).sum(-1)")
+    sites = {name for name, node in trace.nodes.items() if node["type"] == "sample"}
+    missing = {"bias", "weight", "noise_std", "y"} - sites - {"particles"}
+    if missing:
+        return CheckResult(False, f"the model has no sample site(s) {sorted(missing)}; its sites are "
+                                  f"{sorted(sites - {'particles'})}")
+    node = trace.nodes["y"]
+    if not node["is_observed"]:
+        return CheckResult(False, 'site "y" is not observed: pass obs=y')
+    plates = [f for f in node["cond_indep_stack"] if f.name == "data"]
+    if not plates or plates[0].size != n:
+        return CheckResult(False, 'site "y" must sit inside pyro.plate("data", N) with N = features.shape[0]')
+    if trace.nodes["weight"]["fn"].event_shape != (d,):
+        return CheckResult(False, 'site "weight" must be one vector site of event shape (D,): use '
+                                  'dist.Normal(0., 2.).expand([D]).to_event(1)')
+    got = torch.zeros(k)
+    for name in ("bias", "weight", "noise_std", "y"):
+        lp = trace.nodes[name]["log_prob"]
+        expected = (k, n) if name == "y" else (k, 1)
+        if tuple(lp.shape) != expected:
+            return CheckResult(False, f'site "{name}" has log-density shape {tuple(lp.shape)} under 3 '
+                                      f"particles, expected {expected}: draws are being broadcast against "
+                                      "each other (section 7), or a global site sits inside the data plate")
+        got = got + lp.sum(-1)
+    want = _reference_log_joint(features, y, values["bias"][:, 0], values["weight"][:, 0],
+                                values["noise_std"][:, 0])
+    if not torch.allclose(got, want, rtol=1e-4, atol=1e-3):
+        parts = []
+        for name, dist_name in (("bias", "Normal(0, 2)"), ("noise_std", "HalfNormal(1)")):
+            lp = trace.nodes[name]["log_prob"].reshape(-1)
+            ref = (torch.distributions.Normal(0.0, 2.0).log_prob(values["bias"].reshape(-1)) if name == "bias"
+                   else torch.distributions.HalfNormal(1.0).log_prob(values["noise_std"].reshape(-1)))
+            if not torch.allclose(lp.expand(k), ref, rtol=1e-4, atol=1e-4):
+                parts.append(f'the prior of "{name}" is not {dist_name}')
+        hint = "; ".join(parts) or ("check the weight prior N(0, 2^2) and the likelihood "
+                                    "N(bias + w . phi, sigma^2)")
+        return CheckResult(False, f"the log density differs from the model's by up to "
+                                  f"{float((got - want).abs().max()):.3g} nats: {hint}")
+    return CheckResult(True, "your model has the right sites, priors, likelihood and plate, and it is safe "
+                             "under vectorized particles")
+
+
 # ------------------------------------------------------------------ notebook 07 activities
 
 
