@@ -688,15 +688,18 @@ def check_midpoint_step(fn: Callable) -> CheckResult:
     y + h f(t + h/2, y + h/2 f(t, y)), and so converge with order 2 on the linear spiral."""
     from . import odes
 
-    def reference(t, y, h):
-        return odes.fixed_step_solve(lambda s, z: odes.linear_spiral(s, z) + s, y, h, 1, "midpoint")[1][-1]
+    def field(s, z):  # the +s term makes a slip in the time argument show
+        return odes.linear_spiral(s, z) + s
+
+    def reference(t, y, h):  # one step from t: the helper starts at 0, so shift the field's clock
+        return odes.fixed_step_solve(lambda s, z: field(t + s, z), y, h, 1, "midpoint")[1][-1]
 
     def candidate(t, y, h):
-        return fn(lambda s, z: odes.linear_spiral(s, z) + s, t, y, h)
+        return fn(field, t, y, h)
 
-    # t = 0 in every case: the reference starts at 0; the +s term makes a slip in the time argument show
-    cases = [(0.0, np.array([2.0, 0.0]), 0.1), (0.0, np.array([-1.0, 0.5]), 0.5),
-             (0.0, np.array([0.3, -2.0]), 1.0)]
+    # t != 0 in every case, so that f(h/2, ...) in place of f(t + h/2, ...) is caught
+    cases = [(0.7, np.array([2.0, 0.0]), 0.1), (-1.5, np.array([-1.0, 0.5]), 0.5),
+             (3.0, np.array([0.3, -2.0]), 1.0)]
     result = check_function(candidate, reference, cases, what="your midpoint step", rtol=1e-10, atol=1e-12,
                             hint="k1 = f(t, y); k2 = f(t + h/2, y + h/2 k1); return y + h k2.")
     if not result:

@@ -37,14 +37,18 @@ def fixed_step_solve(f: Callable, y0, t_end: float, n_steps: int, method: str = 
 
     `method` is "euler" (order 1), "midpoint" (order 2) or "rk4" (classical Runge-Kutta, order 4).
     `y0` has shape (D,). Returns (t, y): times of shape (n_steps + 1,) and states (n_steps + 1, D).
+    A float32 `y0` is integrated in float32 (step size and times too; `f` must then return float32,
+    or a ValueError says that the solve would silently run in float64); anything else in float64.
     """
     _validate.choice("method", method, FIXED_METHODS)
     n_steps = _validate.count("n_steps", n_steps, minimum=1)
     t_end = _validate.positive("t_end", t_end)
-    y = _validate.as_vector("y0", y0)
-    h = t_end / n_steps
-    ts = np.linspace(0.0, t_end, n_steps + 1)
-    out = np.empty((n_steps + 1, y.size))
+    dtype = np.float32 if np.asarray(y0).dtype == np.float32 else np.float64
+    y = _validate.as_vector("y0", y0).astype(dtype)
+    # NumPy 2 (NEP 50): a float64 scalar h would promote a float32 state, so h takes the state's type
+    h = dtype(t_end / n_steps)
+    ts = np.linspace(0.0, t_end, n_steps + 1).astype(dtype)
+    out = np.empty((n_steps + 1, y.size), dtype=dtype)
     out[0] = y
     for i, t in enumerate(ts[:-1]):
         if method == "euler":
@@ -57,6 +61,9 @@ def fixed_step_solve(f: Callable, y0, t_end: float, n_steps: int, method: str = 
             k3 = f(t + h / 2, y + h / 2 * k2)
             k4 = f(t + h, y + h * k3)
             y = y + h / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
+        if y.dtype != dtype:
+            raise ValueError(f"f returned {np.asarray(f(t, out[i])).dtype} for a {np.dtype(dtype)} state: "
+                             f"the solve would silently run in {y.dtype}; make f keep the state's dtype")
         out[i + 1] = y
     return ts, out
 

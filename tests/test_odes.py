@@ -53,6 +53,8 @@ def test_saved_tensor_bytes_counts_what_backward_keeps():
 def test_midpoint_check_accepts_midpoint_and_rejects_euler():
     assert checks.check_midpoint_step(lambda f, t, y, h: y + h * f(t + h / 2, y + h / 2 * f(t, y)))
     assert not checks.check_midpoint_step(lambda f, t, y, h: y + h * f(t, y))
+    assert not checks.check_midpoint_step(lambda f, t, y, h: y + h * f(h / 2, y + h / 2 * f(t, y)))
+    assert not checks.check_midpoint_step(lambda f, t, y, h: y + h * f(t + h / 2, y + h / 2 * f(0.0, y)))
     assert not checks.check_midpoint_step(lambda f, t, y, h: None)
 
 
@@ -60,3 +62,17 @@ def test_rk4_steps_check_accepts_only_the_fewest_steps_give_or_take_ten_percent(
     assert checks.check_rk4_steps(119) and checks.check_rk4_steps(130)
     assert not checks.check_rk4_steps(100) and not checks.check_rk4_steps(400)
     assert not checks.check_rk4_steps(None)
+
+
+def test_fixed_step_solve_keeps_a_float32_state_in_float32():
+    A32 = odes.SPIRAL_A.T.astype(np.float32)
+    ts, ys = odes.fixed_step_solve(lambda t, y: y @ A32, odes.SPIRAL_Y0.astype(np.float32), 2.0, 128, "rk4")
+    assert ys.dtype == np.float32 and ts.dtype == np.float32
+    # float32 rounding, not truncation (about 5e-8 at 128 steps in float64), sets the error
+    assert np.linalg.norm(ys[-1] - odes.linear_spiral_exact(2.0)[0]) > 1e-7
+    assert odes.fixed_step_solve(odes.linear_spiral, [2, 0], 2.0, 8)[1].dtype == np.float64
+
+
+def test_fixed_step_solve_rejects_a_field_that_promotes_a_float32_state():
+    with pytest.raises(ValueError, match="float64"):
+        odes.fixed_step_solve(odes.linear_spiral, odes.SPIRAL_Y0.astype(np.float32), 2.0, 8, "rk4")
