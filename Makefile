@@ -78,9 +78,10 @@ release: install
 	$(BIN)/python tools/release.py
 
 # The book built from a fresh clone with the network cut off, then read in headless Chromium; and
-# the student release executed. Needs what test-e2e needs.
+# the student release executed (one file per worker: the book builds while the releases run).
 test-book: install $(E2E_STAMP) $(BOOK_STAMP)
-	$(TEST_ENV) $(BIN)/python -m pytest e2e/test_book.py e2e/test_release.py -v -p no:cacheprovider
+	$(TEST_ENV) $(BIN)/python -m pytest e2e/test_book.py e2e/test_release.py -v -p no:cacheprovider \
+	  -n 2 --dist loadfile
 
 # Browser tests: JupyterLab in headless Chromium (Debian's /usr/bin/chromium; .ci/run installs it).
 # Not part of `make test`, which stays browser-free on a student's laptop.

@@ -45,11 +45,40 @@ def source(cell: dict) -> str:
     return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
 
 
-def fold_solutions(nb: dict) -> dict:
-    """The notebook with every worked solution folded: code cells get MyST-NB's `hide-cell` tag
-    (input and output behind one toggle), markdown cells are wrapped in an HTML <details>."""
+def separate_display_math(text: str) -> str:
+    """Markdown with a blank line before and after every `$$ ... $$` block that starts a line.
+
+    Jupyter typesets a display formula written inside a paragraph; MyST parses it as display math
+    only as a block of its own (otherwise its underscores become emphasis and the TeX shows raw).
+    """
+    out: list[str] = []
+    inside = after_block = False
+    for line in text.split("\n"):
+        if after_block and line.strip():
+            out.append("")  # a block just closed: separate it from the text that follows
+        after_block = False
+        if not inside and line.lstrip().startswith("$$"):
+            if out and out[-1].strip():
+                out.append("")
+            inside = line.count("$$") % 2 == 1  # an even count opens and closes on this line
+        elif inside and line.count("$$") % 2 == 1:
+            inside = False
+        else:
+            out.append(line)
+            continue
+        out.append(line)
+        after_block = not inside
+    return "\n".join(out)
+
+
+def prepare_notebook(nb: dict) -> dict:
+    """The notebook as the book shows it: display math in blocks of its own, and every worked
+    solution folded (code cells get MyST-NB's `hide-cell` tag, input and output behind one toggle;
+    markdown cells are wrapped in an HTML <details>)."""
     nb = copy.deepcopy(nb)
     for cell in nb["cells"]:
+        if cell["cell_type"] == "markdown":
+            cell["source"] = separate_display_math(source(cell))
         if not is_worked_solution(cell):
             continue
         if cell["cell_type"] == "code":
@@ -105,7 +134,7 @@ def prepare() -> list[Path]:
     shutil.copytree(MATHJAX, SRC / "_static" / "mathjax")
     notebooks = sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
     for path in notebooks:
-        nb = fold_solutions(json.loads(path.read_text()))
+        nb = prepare_notebook(json.loads(path.read_text()))
         (SRC / path.name).write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
     (SRC / "index.md").write_text(landing_page(notebooks))
     # the cache keys on the notebooks' code only: a change in helpers/ must re-execute everything
