@@ -132,6 +132,17 @@ def test_check_fitted_temperature_without_mistakes_accepts_any_very_small_t():
     assert not result and "no mistake" in result.message
 
 
+def test_check_fitted_temperature_without_mistakes_accepts_the_grid_edge_despite_a_close_runner_up():
+    # all right, but one digit's top two classes are close (0.45 vs 0.40): its NLL at T = 0.05 is still
+    # 0.0008 nats per image, far above the 2e-4 tolerance at T = 0.01; the notebook's grid stops at 0.05
+    probs = np.tile([0.96, 0.01, 0.01, 0.01, 0.01], (112, 1))
+    probs[0] = [0.45, 0.40, 0.05, 0.05, 0.05]
+    labels = np.zeros(112, dtype=int)
+    assert checks.check_fitted_temperature(0.05, probs=probs, labels=labels)
+    result = checks.check_fitted_temperature(0.5, probs=probs, labels=labels)
+    assert not result and "no mistake" in result.message
+
+
 def test_check_fitted_temperature_rejects_bad_tables():
     with pytest.raises(ValueError, match="labels"):
         checks.check_fitted_temperature(1.0, probs=np.full((2, 2), 0.5), labels=[0, 2])
