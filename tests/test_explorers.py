@@ -144,14 +144,20 @@ def test_bayes_curves_equal_the_contract_functions_degree_by_degree(n_seen, nois
     x_seen, y_seen, _, _ = explorers.linear._bayes_stream(100, 0.2, 2, n_seen)
     x_test, y_test = data.sine_data(1000, 0.2, (2, 1))
     for degree in range(21):
-        Phi = linreg.design_matrix(x_seen, "polynomial", degree)
-        prior = (np.zeros(degree + 1), prior_std**2 * np.eye(degree + 1))
-        direct = linreg.log_evidence(Phi, y_seen, noise_std, *prior)
+        direct, lpd = _evidence_and_heldout_density(x_seen, y_seen, x_test, y_test, degree,
+                                                    prior_std, noise_std)
         assert evidence[degree] == pytest.approx(direct, rel=1e-9)
-        post = linreg.posterior(Phi, y_seen, noise_std, *prior)
-        mean, var = linreg.predictive(linreg.design_matrix(x_test, "polynomial", degree), *post, noise_std)
-        lpd = np.mean(stats.norm.logpdf(y_test, mean, np.sqrt(var)))
         assert heldout[degree] == pytest.approx(lpd, rel=1e-8, abs=1e-10)
+
+
+def _evidence_and_heldout_density(x_seen, y_seen, x_test, y_test, degree, prior_std, noise_std):
+    """The contract functions' log evidence and mean held-out log density for one degree."""
+    Phi = linreg.design_matrix(x_seen, "polynomial", degree)
+    prior = (np.zeros(degree + 1), prior_std**2 * np.eye(degree + 1))
+    post = linreg.posterior(Phi, y_seen, noise_std, *prior)
+    mean, var = linreg.predictive(linreg.design_matrix(x_test, "polynomial", degree), *post, noise_std)
+    return (linreg.log_evidence(Phi, y_seen, noise_std, *prior),
+            np.mean(stats.norm.logpdf(y_test, mean, np.sqrt(var))))
 
 
 @pytest.mark.parametrize("n_seen", [1, 30, 100])
@@ -164,12 +170,9 @@ def test_bayes_fitted_mode_uses_the_evidence_maximizing_hyperparameters_of_each_
         Phi = linreg.design_matrix(x_seen, "polynomial", degree)
         prior_std, noise_std = hyper[degree]
         np.testing.assert_allclose(hyper[degree], linreg.fit_evidence(Phi, y_seen, noise_std=0.2), rtol=1e-3)
-        prior = (np.zeros(degree + 1), prior_std**2 * np.eye(degree + 1))
-        direct = linreg.log_evidence(Phi, y_seen, noise_std, *prior)
+        direct, lpd = _evidence_and_heldout_density(x_seen, y_seen, x_test, y_test, degree,
+                                                    prior_std, noise_std)
         assert evidence[degree] == pytest.approx(direct, rel=1e-9)
-        post = linreg.posterior(Phi, y_seen, noise_std, *prior)
-        mean, var = linreg.predictive(linreg.design_matrix(x_test, "polynomial", degree), *post, noise_std)
-        lpd = np.mean(stats.norm.logpdf(y_test, mean, np.sqrt(var)))
         assert heldout[degree] == pytest.approx(lpd, rel=1e-8)
 
 
