@@ -29,16 +29,14 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+from release import is_worked_solution  # noqa: E402  (one definition of the marker)
+
 BUILD = ROOT / "build" / "book"
 SRC = BUILD / "src"
 HTML = BUILD / "html"
 CACHE = BUILD / "jupyter_cache"
 MATHJAX = Path(sys.prefix) / "npm" / "node_modules" / "mathjax" / "es5"  # `make book` installs it there
-
-
-def is_worked_solution(cell: dict) -> bool:
-    """A worked solution is marked by JupyterLab's collapsed-source metadata (and nothing else)."""
-    return bool(cell.get("metadata", {}).get("jupyter", {}).get("source_hidden"))
 
 
 def source(cell: dict) -> str:

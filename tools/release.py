@@ -19,6 +19,7 @@ OUT = ROOT / "build" / "release"
 
 
 def is_worked_solution(cell: dict) -> bool:
+    """A worked solution is marked by JupyterLab's collapsed-source metadata (and nothing else)."""
     return bool(cell.get("metadata", {}).get("jupyter", {}).get("source_hidden"))
 
 
