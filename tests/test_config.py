@@ -104,3 +104,26 @@ def test_setup_prints_a_one_line_summary(capsys):
     setup(seed=5)
     out = capsys.readouterr().out.strip()
     assert "seed 5" in out and "\n" not in out
+
+
+def test_inline_figures_are_rendered_once_as_png_and_empty_ones_skipped():
+    from matplotlib.figure import Figure
+
+    from helpers.config import _inline_png
+
+    fig = Figure(figsize=(3, 2))
+    fig.add_subplot().plot([0, 1], [1, 0])
+    png = _inline_png(fig)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    import io
+
+    from PIL import Image
+    assert Image.open(io.BytesIO(png)).size == (300, 200)  # the figure's own size at 100 dpi, no cropping
+    assert _inline_png(Figure()) is None
+
+
+def test_setup_outside_ipython_leaves_display_alone():
+    from IPython import get_ipython
+
+    assert get_ipython() is None
+    setup(verbose=False)  # no shell: nothing to register, and no error
