@@ -6,6 +6,7 @@
 # For lecturers:
 #   make book       the series as a static website in build/book/html (notebooks executed once, cached)
 #   make release    student versions without worked solutions in build/release/student
+#   make hub-test   a class of simulated students on a real JupyterHub on 127.0.0.1 (see deploy/)
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -20,10 +21,10 @@ TEST_ENV := NB_THREADS=1 NB_STRICT_WARNINGS=1 JUPYTER_PLATFORM_DIRS=1 PYDEVD_DIS
 NBVAL    := --nbval-lax --nbval-current-env --nbval-cell-timeout=300
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: help install lab test unit nb lint bench test-e2e test-book book release clean
+.PHONY: help install lab test unit nb lint bench test-e2e test-book book release clean hub-test
 
 help:
-	@sed -n '1,9p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '1,10p' Makefile | sed 's/^# \{0,1\}//'
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -92,9 +93,25 @@ $(E2E_STAMP): requirements-e2e.txt $(STAMP)
 
 test-e2e: install $(E2E_STAMP)
 	$(TEST_ENV) $(BIN)/python -m pytest e2e -v -p no:cacheprovider \
-	  --ignore=e2e/test_book.py --ignore=e2e/test_release.py
+	  --ignore=e2e/test_book.py --ignore=e2e/test_release.py --ignore=e2e/test_hub.py
 
 # The performance figures: slider latency, notebook run times, in-browser slider round trips.
 # Writes build/bench.md and the README's performance section.
 bench: install $(E2E_STAMP)
 	NB_THREADS=1 JUPYTER_PLATFORM_DIRS=1 $(BIN)/python tools/bench.py
+
+# A class on JupyterHub: a real hub on 127.0.0.1 (requirements-hub.txt, and configurable-http-proxy
+# from the npm registry), dummy authenticator, one local process per student; the students log in,
+# pull the series with nbgitpuller from a clone of this repository and run notebook 01 at once through
+# the hub's proxy; one notebook is opened through the hub in Chromium (e2e/test_hub.py).
+HUB_STAMP := $(VENV)/.installed-hub
+CHP_VERSION := 5.3.0
+$(HUB_STAMP): requirements-hub.txt $(STAMP)
+	$(BIN)/python -m pip install --disable-pip-version-check -r requirements-hub.txt
+	npm install --prefix $(VENV)/npm-hub --no-save --no-audit --no-fund --loglevel=error \
+	  configurable-http-proxy@$(CHP_VERSION)
+	@touch $@
+
+hub-test: install $(E2E_STAMP) $(HUB_STAMP)
+	$(TEST_ENV) CHP=$(abspath $(VENV))/npm-hub/node_modules/.bin/configurable-http-proxy \
+	  $(BIN)/python -m pytest e2e/test_hub.py -v -s -p no:cacheprovider

@@ -6,6 +6,10 @@
 3. The in-browser slider round trip (key press to new figure) in JupyterLab in headless Chromium,
    for each notebook with sliders, against a trivial one-slider notebook measured in the same run;
    budget 1.5x the trivial one. Skipped, with a note, when Chromium or Playwright is missing.
+4. A student's footprint, for sizing a JupyterHub: each notebook's kernel peak resident memory and
+   CPU seconds top to bottom (kernel start-up included), the JupyterLab server's own memory, and
+   the run-all time of notebooks run by 1, 2, 4 (and 8) students at once on this machine; written
+   with a sizing table into the README's hub section (between the footprint markers).
 
 Writes build/bench.md and the README's performance section (between the bench markers).
 """
@@ -13,9 +17,11 @@ Writes build/bench.md and the README's performance section (between the bench ma
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -29,6 +35,7 @@ import bench_sliders  # noqa: E402
 import labdriver  # noqa: E402
 
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+FOOT_START, FOOT_END = "<!-- footprint:start -->", "<!-- footprint:end -->"
 NOTEBOOK_BUDGET_S, ROUND_TRIP_RATIO = 90, 1.5
 
 
@@ -83,12 +90,126 @@ def round_trips(moves: int) -> list[str]:
     return rows
 
 
+def footprint_one(name: str) -> dict:
+    """Run one notebook top to bottom in a fresh kernel; its wall time, and the kernel's peak
+    resident memory (VmHWM) and CPU seconds (user + system, start-up included) after the last cell."""
+    import nbformat
+    import psutil
+    from nbclient import NotebookClient
+
+    os.environ.update(NB_THREADS="1", JUPYTER_PLATFORM_DIRS="1", PYDEVD_DISABLE_FILE_VALIDATION="1")
+    nb = nbformat.read(ROOT / "notebooks" / name, as_version=4)
+    seen: dict = {}
+
+    def after_cell(**_):
+        process = psutil.Process(client.km.provisioner.pid)
+        for line in Path(f"/proc/{process.pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                seen["peak_mib"] = int(line.split()[1]) / 1024
+        times = process.cpu_times()
+        seen["cpu_s"] = times.user + times.system + times.children_user + times.children_system
+
+    client = NotebookClient(nb, timeout=600, kernel_name="python3", on_cell_executed=after_cell,
+                            resources={"metadata": {"path": str(ROOT / "notebooks")}})
+    start = time.monotonic()
+    client.execute()
+    return {"notebook": name, "wall_s": time.monotonic() - start, **seen}
+
+
+def run_together(name: str, students: int) -> list[dict]:
+    """`students` separate processes each run notebook `name` at the same moment: the class."""
+    cmd = [sys.executable, __file__, "--footprint-one", name]
+    procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True) for _ in range(students)]
+    results = []
+    for proc in procs:
+        out, _ = proc.communicate()
+        if proc.returncode:
+            raise RuntimeError(f"{name} failed in a class of {students}")
+        results.append(json.loads(out.strip().splitlines()[-1]))
+    return results
+
+
+def server_memory_mib() -> float:
+    """Resident memory of an idle JupyterLab server after it served the page and a notebook."""
+    import urllib.request
+
+    import psutil
+
+    with tempfile.TemporaryDirectory() as work, \
+            labdriver.jupyterlab(ROOT / "notebooks", Path(work)) as (base, token, _):
+        for path in ("lab", "api/contents/01_linear_regression.ipynb", "api/kernelspecs"):
+            urllib.request.urlopen(f"{base}/{path}?token={token}", timeout=60).read()
+        servers = [p for p in psutil.Process().children() if "jupyterlab" in " ".join(p.cmdline())]
+        return servers[0].memory_info().rss / 2**20
+
+
+NODE_GIB, NODE_CORES, RESERVE_GIB = 8, 2, 1.0  # the node of the sizing table; OS and hub keep 1 GiB
+
+
+def footprint(names: list[str], class_sizes: list[int], class_notebooks: list[str]) -> str:
+    """The footprint table, the measured class runs and the derived sizing table (markdown)."""
+    server = server_memory_mib()
+    solo = []
+    for name in names:
+        solo.append(footprint_one(name))
+        print(f"{name}: peak {solo[-1]['peak_mib']:.0f} MiB, {solo[-1]['cpu_s']:.0f} CPU s", flush=True)
+    rows = [f"JupyterLab server, idle after serving the page and a notebook: **{server:.0f} MiB** "
+            "resident (the hub test reports it under use).", "",
+            "| notebook | kernel peak MiB | kernel CPU s | solo run-all s | server + kernel MiB |",
+            "|---|---|---|---|---|"]
+    rows += [f"| {r['notebook']} | {r['peak_mib']:.0f} | {r['cpu_s']:.0f} | {r['wall_s']:.0f} | "
+             f"{server + r['peak_mib']:.0f} |" for r in solo]
+    by_name = {r["notebook"]: r for r in solo}
+    heaviest = max(solo, key=lambda r: r["cpu_s"])["notebook"]
+    measured = ["", f"**Measured class runs**: {', '.join(map(str, class_sizes))} processes running the "
+                "same notebook at the same moment on this machine (each its own kernel, as students on "
+                "one node); mean and slowest run-all time:", "",
+                "| notebook | students at once | mean run-all s | slowest s | vs solo |",
+                "|---|---|---|---|---|"]
+    for name in class_notebooks or [names[0], heaviest]:
+        for k in class_sizes:
+            results = run_together(name, k)
+            walls = [r["wall_s"] for r in results]
+            mean = statistics.mean(walls)
+            measured.append(f"| {name} | {k} | {mean:.0f} | {max(walls):.0f} | "
+                            f"{mean / by_name[name]['wall_s']:.1f}x |")
+            print(measured[-1], flush=True)
+    usable_mib = (NODE_GIB - RESERVE_GIB) * 1024
+    sizing = ["", f"**Sizing a {NODE_CORES}-core / {NODE_GIB} GB node** (derived from the footprint "
+              f"above: {RESERVE_GIB:.0f} GiB kept for the system and the hub; memory per student = "
+              "server + that notebook's kernel peak; run-all time when the class runs it together ≈ "
+              f"students × kernel CPU s / {NODE_CORES} cores, never below the solo time):", "",
+              "| notebook | students by memory | run-all s with 4 | with 8 | with 16 | "
+              "students for run-all ≤ 2x solo |", "|---|---|---|---|---|---|"]
+    for r in solo:
+        per_student = server + r["peak_mib"]
+        by_memory = int(usable_mib // per_student)
+        at = [max(r["wall_s"], n * r["cpu_s"] / NODE_CORES) for n in (4, 8, 16)]
+        fast = max(1, int(2 * r["wall_s"] * NODE_CORES // r["cpu_s"]))
+        sizing.append(f"| {r['notebook']} | {by_memory} | {at[0]:.0f} | {at[1]:.0f} | {at[2]:.0f} | "
+                      f"{min(fast, by_memory)} |")
+    return "\n".join(rows + measured + sizing)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=40, help="updates per slider (default 40)")
     parser.add_argument("--moves", type=int, default=12, help="browser slider moves per panel")
-    parser.add_argument("--skip", nargs="*", default=[], choices=["sliders", "notebooks", "browser"])
+    parser.add_argument("--skip", nargs="*", default=[],
+                        choices=["sliders", "notebooks", "browser", "footprint"])
+    parser.add_argument("--only", nargs="*", default=[],
+                        choices=["sliders", "notebooks", "browser", "footprint"],
+                        help="run only these sections (README sections are rewritten only when measured)")
+    parser.add_argument("--class-sizes", default="1,2,4,8", help="students at once (default 1,2,4,8)")
+    parser.add_argument("--class-notebooks", nargs="*", default=[],
+                        help="notebooks for the class runs (default: 01 and the one with most CPU s)")
+    parser.add_argument("--footprint-one", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.footprint_one:  # one student's run, in its own process (run_together)
+        print(json.dumps(footprint_one(args.footprint_one)))
+        return
+    if args.only:
+        args.skip = [s for s in ("sliders", "notebooks", "browser", "footprint") if s not in args.only]
 
     sections = [f"Measured {date.today()} on {platform.machine()}, {os.cpu_count()} cores, "
                 "torch CPU, 1 torch thread, with `make bench`."]
@@ -105,16 +226,32 @@ def main() -> None:
         sections += ["**Sliders in the browser**: key press to new figure decoded, timed inside the page, in "
                      "JupyterLab (headless Chromium), against a trivial one-slider notebook in the same run:",
                      "\n".join(round_trips(args.moves))]
-    text = "\n\n".join(sections) + "\n"
+    foot = ""
+    if "footprint" not in args.skip:
+        names = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
+        sizes = [int(k) for k in args.class_sizes.split(",")]
+        foot = (f"Measured {date.today()} on {platform.machine()}, {os.cpu_count()} cores, torch CPU, "
+                "1 torch thread per kernel, with `make bench`.\n\n"
+                + footprint(names, sizes, args.class_notebooks) + "\n")
+        print(foot)
     (ROOT / "build").mkdir(exist_ok=True)
-    (ROOT / "build" / "bench.md").write_text(text)
+    if sections[1:]:
+        text = "\n\n".join(sections) + "\n"
+        (ROOT / "build" / "bench.md").write_text(text)
+        print(text)
+        if not {"sliders", "notebooks", "browser"} & set(args.skip):  # all three measured
+            _replace_between(START, END, text)
+    if foot:
+        (ROOT / "build" / "footprint.md").write_text(foot)
+        _replace_between(FOOT_START, FOOT_END, foot)
+
+
+def _replace_between(start: str, end: str, text: str) -> None:
     readme = (ROOT / "README.md").read_text()
-    if START in readme and END in readme and not args.skip:
-        head, rest = readme.split(START, 1)
-        readme = head + START + "\n" + text + rest[rest.index(END):]
-        (ROOT / "README.md").write_text(readme)
-        print("README.md performance section updated")
-    print(text)
+    if start in readme and end in readme:
+        head, rest = readme.split(start, 1)
+        (ROOT / "README.md").write_text(head + start + "\n" + text + rest[rest.index(end):])
+        print(f"README.md updated between {start} and {end}")
 
 
 if __name__ == "__main__":
