@@ -60,6 +60,7 @@ def test_readme_lists_every_notebook_and_the_two_commands():
 def test_ci_runs_make_test():
     assert "make test" in (ROOT / ".ci" / "run").read_text()
     assert "make test-e2e" in (ROOT / ".ci" / "run").read_text()
+    assert "make hub-test" in (ROOT / ".ci" / "run").read_text()
 
 
 def test_book_requirements_are_pinned_exactly_and_agree_with_the_main_set():
@@ -71,6 +72,35 @@ def test_book_requirements_are_pinned_exactly_and_agree_with_the_main_set():
             for line in requirement_lines() if PIN.match(line)}
     clashes = {name: (main[name], book[name]) for name in set(main) & set(book) if main[name] != book[name]}
     assert not clashes, f"requirements-book.txt pins another version than requirements.txt: {clashes}"
+
+
+def test_hub_requirements_are_pinned_exactly_and_agree_with_the_other_sets():
+    hub = {PIN.match(line).group(1).lower().replace("_", "-"): PIN.match(line).group(2)
+           for line in requirement_lines("requirements-hub.txt") if PIN.match(line)}
+    assert all(PIN.match(line) for line in requirement_lines("requirements-hub.txt"))
+    assert {"jupyterhub", "nbgitpuller"} <= set(hub)
+    for other in ("requirements.txt", "requirements-book.txt", "requirements-e2e.txt"):
+        pins = {PIN.match(line).group(1).lower().replace("_", "-"): PIN.match(line).group(2)
+                for line in requirement_lines(other) if PIN.match(line)}
+        clashes = {name: (pins[name], hub[name]) for name in set(pins) & set(hub) if pins[name] != hub[name]}
+        assert not clashes, f"requirements-hub.txt pins another version than {other}: {clashes}"
+    # The hub set adds to the main set: nothing it lists is already pinned there
+    main = {PIN.match(line).group(1).lower().replace("_", "-")
+            for line in requirement_lines() if PIN.match(line)}
+    assert not set(hub) & main, f"requirements-hub.txt repeats requirements.txt: {set(hub) & main}"
+
+
+def test_hub_config_is_the_one_the_hub_test_loads():
+    config = (ROOT / "deploy" / "jupyterhub_config.py").read_text()
+    compile(config, "jupyterhub_config.py", "exec")
+    assert 'c.Spawner.environment = {"NB_THREADS": "1"}' in config
+    driver = (ROOT / "e2e" / "hubdriver.py").read_text()
+    assert 'DEPLOY_CONFIG = ROOT / "deploy" / "jupyterhub_config.py"' in driver
+    assert "load_subconfig(" in driver
+    values = yaml.safe_load((ROOT / "deploy" / "z2jh-values.yaml").read_text())
+    user = values["singleuser"]
+    assert user["extraEnv"]["NB_THREADS"] == "1" and user["defaultUrl"] == "/lab"
+    assert {"guarantee", "limit"} <= set(user["memory"]) and {"guarantee", "limit"} <= set(user["cpu"])
 
 
 def test_jupyterlab_opens_clean_with_the_settings_shipped_with_the_environment():
