@@ -167,6 +167,10 @@ c.Spawner.cmd = [{singleuser!r}]
 c.Spawner.args = {spawner_args!r}
 c.Spawner.environment.update({environment!r})
 c.Spawner.poll_interval = 2  # notice a killed server within seconds (the default is 30 s)
+# Four servers starting at once on a busy 2-core machine can take minutes; a slow start is
+# not what this test is about
+c.Spawner.start_timeout = 300
+c.Spawner.http_timeout = 240
 c.JupyterHub.cleanup_servers = True
 
 c.JupyterHub.services = [{{"name": "teacher", "api_token": {token!r}}}]
@@ -266,7 +270,7 @@ class Student:
                                  "note": "hub-test login"})
         self.token = reply["token"]
 
-    def start_server(self, timeout_s: float = 120) -> None:
+    def start_server(self, timeout_s: float = 300) -> None:
         start = time.monotonic()
         try:
             request(f"{self.hub.api}/users/{self.name}/server", "POST", self.token)
