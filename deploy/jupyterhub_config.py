@@ -8,9 +8,10 @@
 # `make hub-test` runs a real hub with THIS file (loaded first, then test-only settings: loopback
 # ports, the dummy authenticator and SimpleLocalProcessSpawner), so what is set here is tested.
 #
-# Sizing (README, "Sizing a class"): a student's JupyterLab server and one running notebook kernel
-# peak below 1.5 GB; a class that runs a notebook together is CPU-bound, one core per two or three
-# students keeps run-all times within about twice a solo run.
+# Sizing (README, "Sizing a class"; measured 2026-12-02 with `make bench` and `make hub-test`):
+# a student's JupyterLab server holds about 150 MB; one notebook's kernel peaks at 0.4-0.8 GB for
+# most notebooks and at 1.4 GB for 05a, so 2 GB per student covers any one notebook with room. A
+# class running a notebook together is CPU-bound: each kernel uses one core at most.
 
 c = get_config()  # noqa: F821
 
@@ -24,8 +25,10 @@ c.Spawner.environment = {"NB_THREADS": "1"}
 # Per-student limits from the measurements in the README. They are enforced by spawners that run
 # each student in a cgroup: SystemdSpawner (pip install jupyterhub-systemdspawner), DockerSpawner
 # or KubeSpawner (Zero to JupyterHub: deploy/z2jh-values.yaml). LocalProcessSpawner ignores them.
-c.Spawner.mem_limit = "1.5G"
+c.Spawner.mem_limit = "2G"
+c.Spawner.mem_guarantee = "1.5G"
 c.Spawner.cpu_limit = 1.0
+c.Spawner.cpu_guarantee = 0.5
 
 # A course server has real accounts: the default PAMAuthenticator with the default
 # LocalProcessSpawner runs each student's server as their own system user, in their own home.

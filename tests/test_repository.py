@@ -100,7 +100,12 @@ def test_hub_config_is_the_one_the_hub_test_loads():
     values = yaml.safe_load((ROOT / "deploy" / "z2jh-values.yaml").read_text())
     user = values["singleuser"]
     assert user["extraEnv"]["NB_THREADS"] == "1" and user["defaultUrl"] == "/lab"
-    assert {"guarantee", "limit"} <= set(user["memory"]) and {"guarantee", "limit"} <= set(user["cpu"])
+    # The course server and the Kubernetes deployment give a student the same limits
+    for line in (f'c.Spawner.mem_limit = "{user["memory"]["limit"]}"',
+                 f'c.Spawner.mem_guarantee = "{user["memory"]["guarantee"]}"',
+                 f'c.Spawner.cpu_limit = {float(user["cpu"]["limit"])}',
+                 f'c.Spawner.cpu_guarantee = {float(user["cpu"]["guarantee"])}'):
+        assert line in config, f"deploy/jupyterhub_config.py lacks {line!r} (the Helm values' limit)"
 
 
 def test_jupyterlab_opens_clean_with_the_settings_shipped_with_the_environment():
