@@ -818,3 +818,50 @@ def check_first_observations_mse(answer, *, model, series_data, n_first: int) ->
     return check_number(answer, expected, rtol=0.15, what="the MSE with the first "
                         f"{n_first} observations", hint="keep = the first n_first columns of the mask; "
                         "predict with the mean over samples, then average the squared error.")
+
+
+# ------------------------------------------------------------------ notebook 08 activities
+
+
+def _retained_accuracy_reference(correct, score, fraction):
+    correct, score = np.asarray(correct, dtype=float), np.asarray(score, dtype=float)
+    n_keep = correct.size - int(round(fraction * correct.size))
+    keep = np.argsort(score, kind="stable")[:n_keep]
+    return float(correct[keep].mean())
+
+
+def check_retained_accuracy(fn: Callable) -> CheckResult:
+    """Activity 08: `fn(correct, score, fraction)` with NumPy arrays `correct` (N,) booleans and
+    `score` (N,) uncertainty scores (higher = less sure) must return the accuracy of the objects
+    kept when the round(fraction * N) highest-scoring ones go to follow-up (fraction < 1)."""
+    rng = np.random.default_rng(0)
+    cases = []
+    for n, fraction in ((10, 0.0), (10, 0.3), (101, 0.25), (500, 0.5), (7, 0.9)):
+        score = rng.permutation(n).astype(float) + rng.uniform(0, 0.5, n)  # distinct scores
+        correct = rng.uniform(size=n) < 1 / (1 + np.exp(score / n * 4 - 2))  # the uncertain err more
+        cases.append((correct, score, fraction))
+    return check_function(fn, _retained_accuracy_reference, cases, what="your retained accuracy",
+                          rtol=1e-12, atol=1e-12,
+                          hint="sort by score ascending (most certain first), keep the first "
+                               "N - round(fraction * N), and average `correct` over them.")
+
+
+def _chi2_reference(y, mu, e, kept, jitter):
+    r2 = (np.asarray(y) - np.asarray(mu)) ** 2 / (np.asarray(e) ** 2 + jitter**2)
+    kept = np.asarray(kept, dtype=float)
+    return (r2 * kept).sum(axis=1) / kept.sum(axis=1)
+
+
+def check_chi2_per_point(fn: Callable) -> CheckResult:
+    """Activity 08: `fn(y, mu, e, kept, jitter)` with NumPy arrays (N, n) (kept boolean) must return
+    each row's mean of (y - mu)^2 / (e^2 + jitter^2) over its kept points, shape (N,)."""
+    rng = np.random.default_rng(1)
+    cases = []
+    for n_rows, n, jitter in ((1, 5, 0.0), (4, 12, 0.05), (20, 30, 0.3)):
+        kept = rng.uniform(size=(n_rows, n)) < 0.6
+        kept[:, 0] = True
+        e = rng.uniform(0.05, 0.5, (n_rows, n))
+        cases.append((rng.normal(size=(n_rows, n)), rng.normal(size=(n_rows, n)), e, kept, jitter))
+    return check_function(fn, _chi2_reference, cases, what="your chi-square per point", rtol=1e-9,
+                          atol=1e-12, hint="divide each squared residual by e^2 + jitter^2 (variances "
+                                           "add), sum over the kept points only, divide by their count.")

@@ -207,3 +207,120 @@ def irregular_sines(n_series: int = 800, n_obs: int = 30, n_extra: int = 10, obs
         return clean + noise_std * noise_rng.standard_normal(t.shape)
 
     return IrregularSeries(t_obs, values(t_obs), t_extra, values(t_extra), a, f, phase)
+
+
+# ------------------------------------------------------------------ notebook 08: a synthetic survey
+
+TRANSIENT_CLASSES = ("SN Ia", "SN II-P", "SLSN", "AGN", "microlensing")
+"""Class names of `transient_survey`, in label order; the last one is never used for training."""
+
+
+class LightCurves(NamedTuple):
+    """Light curves of a synthetic survey (`transient_survey`), one row per object, times in days.
+
+    `t` (N, n) observation times, sorted, in [0, window]; `flux` (N, n) observed fluxes; `err` (N, n)
+    the 1-sigma flux error quoted with each point (the noise was drawn with it); `label` (N,) class
+    indices into `classes`; `peak` (N,) the time of the event (maximum light, or the lens's closest
+    approach; for the AGN the middle of its season); `detection` (N,) the time of the first point
+    with flux > 3 err (the first point if none is).
+    """
+
+    t: np.ndarray
+    flux: np.ndarray
+    err: np.ndarray
+    label: np.ndarray
+    peak: np.ndarray
+    detection: np.ndarray
+    classes: tuple
+
+
+def _bazin(t, t0, rise, fall):
+    """Bazin et al. (2009): exp(-(t - t0)/fall) / (1 + exp(-(t - t0)/rise)), peak-normalized to 1."""
+    x = (t - t0[:, None])
+    shape = np.exp(-x / fall[:, None] - np.logaddexp(0.0, -x / rise[:, None]))
+    t_max = rise * np.log(fall / rise - 1.0)  # the maximum of the Bazin curve, relative to t0
+    top = np.exp(-t_max / fall - np.logaddexp(0.0, -t_max / rise))
+    return shape / top[:, None]
+
+
+def transient_survey(n_per_class: int = 400, n_novel: int = 0, n_obs: int = 30, window: float = 200.0,
+                     season_gap: float = 60.0, seed=0) -> LightCurves:
+    """A seeded synthetic survey of `n_per_class` objects of each known class and `n_novel` of a new one.
+
+    Classes (labels 0-4, names in TRANSIENT_CLASSES), fluxes in units where the noise floor is ~1:
+    - 0 SN Ia: a Bazin (2009) curve, rise time U(1.5, 4) d, decline U(15, 35) d;
+    - 1 SN II-P: a fast rise (U(2, 5) d) to a plateau that fades by 0-30% over U(70, 110) d, then a
+      drop of a few days (width U(1.5, 3) d) to 5-15% of the plateau, fading further with 60-100 d;
+    - 2 SLSN: a slow Bazin curve, rise U(15, 30) d, decline U(50, 90) d;
+    - 3 AGN: a damped random walk (Ornstein-Uhlenbeck, time scale U(50, 200) d, rms U(0.15, 0.35)
+      of the mean level) around a constant mean, exact at the irregular times;
+    - 4 microlensing (only when n_novel > 0): the symmetric Paczynski (1986) magnification bump
+      F (A(u) - 1), u(t)^2 = u0^2 + ((t - t0)/tE)^2, u0 ~ U(0.1, 1), tE ~ U(10, 40) d.
+    Transients are difference fluxes (zero before the event), peak times U(0.15, 0.85) * window.
+    Amplitudes (peak flux, or the AGN's mean level) are log-uniform on [8, 60]. Each object is observed
+    `n_obs` times, uniform on [0, window] outside a seasonal gap of `season_gap` days that starts at a
+    random time in [0.1, 0.9 - gap/window] * window (the field sets below the horizon). Errors are
+    heteroscedastic: err = sqrt(s^2 + 0.05 |f|) with a per-point sky level s = exp(N(0, 0.35^2));
+    the noise is N(0, err^2). Rows are shuffled. Returns a `LightCurves`.
+    """
+    n_per_class = v.count("n_per_class", n_per_class, minimum=1)
+    n_novel = v.count("n_novel", n_novel, minimum=0)
+    n_obs = v.count("n_obs", n_obs, minimum=2)
+    window = v.positive("window", window)
+    season_gap = v.non_negative("season_gap", season_gap)
+    if season_gap > 0.5 * window:
+        raise ValueError(f"season_gap ({season_gap}) must be at most half the window ({window})")
+    shape_rng, time_rng, noise_rng = rng_from(seed).spawn(3)
+    label = np.repeat(np.arange(5), [n_per_class] * 4 + [n_novel])
+    label = label[shape_rng.permutation(label.size)]
+    n = label.size
+    # observation times: uniform outside the seasonal gap [g0, g0 + gap)
+    g0 = time_rng.uniform(0.1 * window, (0.9 - season_gap / window) * window, n)
+    u = time_rng.uniform(0.0, window - season_gap, (n, n_obs))
+    t = np.sort(np.where(u < g0[:, None], u, u + season_gap), axis=1)
+    peak = shape_rng.uniform(0.15 * window, 0.85 * window, n)
+    amp = np.exp(shape_rng.uniform(np.log(8.0), np.log(60.0), n))
+    unif = shape_rng.uniform(size=(n, 6))
+    clean = np.zeros((n, n_obs))
+    for k in range(5):
+        m = label == k
+        if not m.any():
+            continue
+        tk, t0, p = t[m], peak[m], unif[m]
+        if k in (0, 2):
+            rise = (1.5 + 2.5 * p[:, 0]) if k == 0 else (15 + 15 * p[:, 0])
+            fall = (15 + 20 * p[:, 1]) if k == 0 else (50 + 40 * p[:, 1])
+            f = _bazin(tk, t0 - rise * np.log(fall / rise - 1.0), rise, fall)  # maximum at t0
+        elif k == 1:
+            rise, length = 2 + 3 * p[:, 0], 70 + 40 * p[:, 1]
+            fade, width = 0.3 * p[:, 2], 1.5 + 1.5 * p[:, 3]
+            floor, tail = 0.05 + 0.1 * p[:, 4], 60 + 40 * p[:, 5]
+            x = tk - t0[:, None]
+            onset = 1.0 / (1.0 + np.exp(-np.clip(x / rise[:, None], -50, 50)))
+            plateau = 1.0 - fade[:, None] * np.clip(x, 0, None) / length[:, None]
+            after = np.clip(x - length[:, None], 0, None)
+            drop = 1.0 / (1.0 + np.exp(np.clip((x - length[:, None]) / width[:, None], -50, 50)))
+            f = onset * (plateau * drop + floor[:, None] * (1 - drop) * np.exp(-after / tail[:, None]))
+        elif k == 3:
+            tau, rms = 50 + 150 * p[:, 0], 0.15 + 0.2 * p[:, 1]
+            f = np.empty_like(tk)
+            f[:, 0] = rms * shape_rng.standard_normal(tk.shape[0])
+            for j in range(1, n_obs):
+                a = np.exp(-(tk[:, j] - tk[:, j - 1]) / tau)
+                f[:, j] = a * f[:, j - 1] + rms * np.sqrt(1 - a**2) * shape_rng.standard_normal(tk.shape[0])
+            f = 1.0 + f
+        else:
+            u0, t_e = 0.1 + 0.9 * p[:, 0], 10 + 30 * p[:, 1]
+            u2 = u0[:, None] ** 2 + ((tk - t0[:, None]) / t_e[:, None]) ** 2
+            mag = (u2 + 2) / np.sqrt(u2 * (u2 + 4))
+            top = (u0**2 + 2) / (u0 * np.sqrt(u0**2 + 4))
+            f = (mag - 1) / (top - 1)[:, None]
+        clean[m] = f
+    clean *= amp[:, None]
+    sky = np.exp(0.35 * noise_rng.standard_normal((n, n_obs)))
+    err = np.sqrt(sky**2 + 0.05 * np.abs(clean))
+    flux = clean + err * noise_rng.standard_normal((n, n_obs))
+    detected = flux > 3 * err
+    first = np.where(detected.any(axis=1), detected.argmax(axis=1), 0)
+    detection = t[np.arange(n), first]
+    return LightCurves(t, flux, err, label, peak, detection, TRANSIENT_CLASSES[:5 if n_novel else 4])

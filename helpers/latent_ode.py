@@ -51,7 +51,7 @@ def reversed_kept(t: torch.Tensor, y: torch.Tensor, kept: torch.Tensor):
     if bool((t_kept < 0).any()):
         raise ValueError("observation times must be >= 0 (the latent state is at t = 0)")
     # sort by the key -t for kept observations and +inf for dropped ones: kept first, latest first
-    order = torch.argsort(torch.where(kept, -t, math.inf), dim=1)
+    order = torch.argsort(torch.where(kept, -t, math.inf), dim=1, stable=True)  # same order on every call
     t, y, kept = (a.gather(1, order) for a in (t, y, kept))
     t = torch.where(kept, t, 0.0)
     # in this order the next entry is the previous observation in time: gap = t_i - t_(i-1);
@@ -61,16 +61,29 @@ def reversed_kept(t: torch.Tensor, y: torch.Tensor, kept: torch.Tensor):
 
 
 class GRUEncoder(nn.Module):
-    """q(z0) from a GRU run backwards over (value, time gap) pairs; padded points are never read."""
+    """q(z0) from a GRU run backwards over (value, time gap) pairs; padded points are never read.
 
-    def __init__(self, latent: int = 6, hidden: int = 32):
+    With `errors=True` (the capstone, 08) each step reads (value, time gap, error): call it as
+    `encoder(t, y, kept, err)` with `err` (B, n) the 1-sigma error of each value.
+    """
+
+    def __init__(self, latent: int = 6, hidden: int = 32, errors: bool = False):
         super().__init__()
-        self.gru = nn.GRU(2, hidden, batch_first=True)
+        self.errors = bool(errors)
+        self.gru = nn.GRU(3 if self.errors else 2, hidden, batch_first=True)
         self.to_q = nn.Linear(hidden, 2 * latent)
 
-    def forward(self, t, y, kept):
-        y, gaps, kept, n_kept = reversed_kept(t, y, kept)
-        packed = pack_padded_sequence(torch.stack([y, gaps], dim=-1), n_kept.cpu(), batch_first=True,
+    def forward(self, t, y, kept, err=None):
+        if self.errors != (err is not None):
+            raise ValueError("this encoder reads (value, gap, error): pass err" if self.errors else
+                             "this encoder reads (value, gap) only; build it with errors=True to pass err")
+        y, gaps, _, n_kept = reversed_kept(t, y, kept)
+        columns = [y, gaps]
+        if err is not None:
+            if not isinstance(err, torch.Tensor) or err.shape != t.shape:
+                raise ValueError(f"err must be a tensor of shape {tuple(t.shape)}, like t")
+            columns.append(reversed_kept(t, err, kept)[0])  # the same (stable) order as y
+        packed = pack_padded_sequence(torch.stack(columns, dim=-1), n_kept.cpu(), batch_first=True,
                                       enforce_sorted=False)
         _, h = self.gru(packed)  # h: the state after each series' own last (earliest-in-time) entry
         mean, log_sd = self.to_q(h[0]).chunk(2, dim=-1)

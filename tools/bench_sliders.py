@@ -148,6 +148,37 @@ def _latent_ode_explorer():
 SLIDERS += _latent_ode_explorer()
 
 
+def _capstone_explorer():
+    """08's explorer with an untrained encoder and a stand-in Bayesian classifier of the notebook's
+    sizes (GRU 32 reading (value, gap, error), code 8, a 16-32-4 network, 100 weight draws)."""
+    import functools
+
+    import torch
+
+    from helpers import data, transients
+
+    torch.manual_seed(0)
+    vae = transients.CurveVAE(latent=8, hidden=32, width=64)
+    curves = data.transient_survey(n_per_class=25, n_novel=25, n_obs=24, seed=0)
+    gen = np.random.default_rng(0)
+    W1, W2 = gen.normal(size=(100, 16, 32)) / 4, gen.normal(size=(100, 32, 4)) / 6
+
+    def predict(t, flux, err, kept):
+        X = transients.codes(vae, t, flux, err, kept)
+        logits = np.tanh(X @ W1) @ W2
+        p = np.exp(logits - logits.max(-1, keepdims=True))
+        return p / p.sum(-1, keepdims=True)
+
+    update = functools.update_wrapper(
+        functools.partial(explorers.early_classification, curves=curves, predict=predict),
+        explorers.early_classification)
+    sliders = {"days": [float(d) for d in range(0, 151, 5)], "obj": list(range(0, 125, 5))}
+    return [("08", update, sliders, 250)]
+
+
+SLIDERS += _capstone_explorer()
+
+
 def time_slider(update, name, values, repeat):
     """Median and 90th percentile (ms) of `repeat` updates cycling through `values`."""
     plotting.render(update(), "jpeg")  # the figure exists before the reader touches a slider

@@ -7,7 +7,8 @@ ValueError for parameters it cannot draw (the panel shows the message). Tests an
 them directly; notebooks wire them to sliders with `helpers.widgets.panel`.
 
 One module for each group of notebooks: `linear` (01-03), `bnn` (05a, 05b), `vae` (06) and `odes`
-(07a, 07b). Their public functions are re-exported here, so notebooks call `explorers.ols_fit`.
+(07a, 07b), `capstone` (08). Their public functions are re-exported here, so notebooks call
+`explorers.ols_fit`.
 """
 
 from .bnn import (
@@ -18,12 +19,13 @@ from .bnn import (
     prior_functions,
     scaled_digit_probabilities,
 )
+from .capstone import EARLY_DAYS, early_classification
 from .linear import bayes_predictive, ols_fit, ridge_fit
 from .odes import latent_ode_posterior, ode_solver
 from .vae import latent_decoder, latent_interpolation
 
 __all__ = [
-    "PRIOR_ACTIVATIONS", "SCALE_RANGE", "SCALE_SOURCES", "bayes_predictive", "latent_decoder",
-    "latent_interpolation", "latent_ode_posterior", "ode_solver", "ols_fit", "prior_function_samples",
-    "prior_functions", "ridge_fit", "scaled_digit_probabilities",
+    "EARLY_DAYS", "PRIOR_ACTIVATIONS", "SCALE_RANGE", "SCALE_SOURCES", "bayes_predictive",
+    "early_classification", "latent_decoder", "latent_interpolation", "latent_ode_posterior", "ode_solver",
+    "ols_fit", "prior_function_samples", "prior_functions", "ridge_fit", "scaled_digit_probabilities",
 ]
