@@ -19,6 +19,7 @@ from pathlib import Path
 
 import hubdriver
 import labdriver as lab_ui
+import nbformat
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -171,9 +172,9 @@ def test_second_pull_brings_upstream_changes_and_keeps_the_students_edit(hub, st
     # After the students pulled, the lecturer adds a note to notebooks 01 and 02 and a new file
     for name in (NOTEBOOK, NOTEBOOK_2):
         path = upstream / "notebooks" / name
-        notebook = json.loads(path.read_text())
-        notebook["cells"][-1]["source"].append("\n\n" + UPSTREAM_NOTE)
-        path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n")  # the repo's layout
+        notebook = nbformat.read(path, as_version=4)
+        notebook.cells[-1].source += "\n\n" + UPSTREAM_NOTE
+        nbformat.write(notebook, path)  # the repository's layout, which is also JupyterLab's
     (upstream / "ERRATA.md").write_text(UPSTREAM_NOTE + "\n")
     git("add", "-A", cwd=upstream)
     git("commit", "--quiet", "-m", "Errata for notebooks 01 and 02", cwd=upstream)
@@ -186,8 +187,11 @@ def test_second_pull_brings_upstream_changes_and_keeps_the_students_edit(hub, st
         assert UPSTREAM_NOTE in json.dumps(student.read_notebook(NB_PATH_2), ensure_ascii=False), \
             f"{name}'s {NOTEBOOK_2} lacks the upstream change"
         first = json.dumps(student.read_notebook(NB_PATH), ensure_ascii=False)
-        if name == "ada":  # her edit stays; where both changed the notebook, her version wins
+        if name == "ada":  # her edit stays, and the lecturer's fix elsewhere in the notebook arrives
             assert EDIT in first, f"ada's edit of {NOTEBOOK} was lost on the second pull"
+            assert UPSTREAM_NOTE in first, (
+                f"the lecturer's fix to {NOTEBOOK} did not reach ada, who had saved it: is the committed "
+                "notebook in the layout JupyterLab saves (tests/test_notebooks.py)?")
         else:
             assert UPSTREAM_NOTE in first and EDIT not in first, f"bo's {NOTEBOOK} after the second pull"
 

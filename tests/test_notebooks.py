@@ -52,6 +52,18 @@ def test_notebook_is_committed_without_outputs(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_notebook_is_stored_in_the_layout_jupyterlab_saves(path):
+    # A student's saved copy then differs from ours only where she changed it, so nbgitpuller can
+    # merge the lecturer's later fixes into it (README, "A whole class on JupyterHub").
+    import nbformat
+
+    raw = path.read_text(encoding="utf-8")
+    assert raw == nbformat.writes(nbformat.reads(raw, as_version=4)) + "\n", (
+        f"{path.name} is not in nbformat's layout (sorted keys, one-space indent): rewrite it with "
+        f"python -c \"import nbformat as n; p='{path.relative_to(ROOT)}'; n.write(n.read(p, 4), p)\"")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_notebook_uses_the_python3_kernel(path):
     assert load(path)["metadata"]["kernelspec"]["name"] == "python3"
 
