@@ -70,6 +70,8 @@ def seed_everything(seed: int) -> None:
     torch.manual_seed(seed)
 
 
+_BLAS_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
 # The kernel's own machinery runs in the same process; its deprecations are not the notebook's.
 _KERNEL_MACHINERY = r"(ipykernel|jupyter_client|jupyter_core|zmq|tornado|traitlets|comm)(\.|$)"
 
@@ -109,6 +111,11 @@ def setup(seed: int | None = None, *, projector: bool | None = None, threads: in
     # NumPy's BLAS too: its default of one thread per core made the small matrix products of the
     # slider explorers 10x slower whenever another process (a second notebook) used the cores.
     threadpool_limits(limits=threads, user_api="blas")
+    # A BLAS loaded later (SciPy's wheel bundles its own OpenBLAS, loaded on the first `scipy.linalg`
+    # import) reads its thread count from the environment when it loads: left at one per core, a 6x6
+    # triangular solve cost 60x more CPU on a busy machine (its second thread spins).
+    for name in _BLAS_THREAD_VARIABLES:
+        os.environ[name] = str(threads)
     seed_everything(seed)
     plotting.use_style(projector=projector)
     _render_inline_figures_once()

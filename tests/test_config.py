@@ -1,5 +1,8 @@
 """helpers.config: seeding, environment variables, projector style, strict warnings."""
 
+import os
+import subprocess
+import sys
 import warnings
 
 import matplotlib as mpl
@@ -13,7 +16,8 @@ from helpers import config, setup
 
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch):
-    for name in ("NB_SEED", "NB_THREADS", "NB_DEVICE", "NB_PROJECTOR", "NB_STRICT_WARNINGS"):
+    for name in ("NB_SEED", "NB_THREADS", "NB_DEVICE", "NB_PROJECTOR", "NB_STRICT_WARNINGS",
+                 *config._BLAS_THREAD_VARIABLES):  # setup() sets these: restored after each test
         monkeypatch.delenv(name, raising=False)
     threads = torch.get_num_threads()
     with warnings.catch_warnings(), threadpool_limits(limits=None):  # restores BLAS threads after
@@ -43,6 +47,17 @@ def test_seed_and_threads_come_from_the_environment(monkeypatch):
 def test_default_of_one_thread_holds_for_numpys_blas_too():
     setup(verbose=False)
     assert {pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"} == {1}
+
+
+def test_a_blas_loaded_after_setup_gets_the_same_thread_count():
+    # SciPy's wheel bundles its own OpenBLAS, loaded at the first `import scipy.linalg`: after setup()
+    # in every notebook, so threadpool_limits cannot reach it; it reads the environment instead.
+    code = ("import numpy; from helpers import setup; setup(threads=1, verbose=False); import scipy.linalg; "
+            "from threadpoolctl import threadpool_info; "
+            "print(sorted({p['num_threads'] for p in threadpool_info() if p['user_api'] == 'blas'}))")
+    env = {k: v for k, v in os.environ.items() if k not in config._BLAS_THREAD_VARIABLES}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[1]", out.stdout + out.stderr
 
 
 def test_defaults_are_seed_zero_one_thread_and_an_available_device():
