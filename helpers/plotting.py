@@ -14,6 +14,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.image import AxesImage
+from matplotlib.legend import Legend
 from matplotlib.patches import Ellipse
 from matplotlib.text import Text
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
@@ -112,6 +113,10 @@ def slider_figure(build, nrows: int = 1, ncols: int = 1, **subplot_kw):
         changing = {name: artist for name, artist in artists.items() if name != "static"}
         for artist in changing.values():
             artist.set_animated(True)  # left out of the full draw: drawn on top of the background
+            if not isinstance(artist, (Text, Legend)):
+                # The layout is solved once, at the first render: the moving data must not shape
+                # it (an empty unclipped line counted the figure's corner and squeezed the axes).
+                artist.set_in_layout(False)
         fig._blit = {"artists": changing, "background": None}
         _SLIDER_FIGURES[key] = (fig, artists)
     return _SLIDER_FIGURES[key]

@@ -34,6 +34,23 @@ def test_ols_fit_marks_test_errors_above_the_axis_on_its_top_edge():
     assert np.max(test.get_ydata()) <= top
 
 
+def test_ols_fit_panels_keep_their_width_when_the_first_setting_has_no_error_off_the_chart():
+    """The layout is solved at the first render; at the default setting the marker line for test
+    errors above the chart is empty, and it once squeezed both panels to 5% of the figure."""
+    import matplotlib as mpl
+
+    from helpers import plotting
+
+    with mpl.rc_context():
+        plotting.use_style()
+        plotting._SLIDER_FIGURES.clear()
+        fig = explorers.ols_fit()
+        plotting.render(fig)
+        widths = [ax.get_position().width for ax in fig.axes]
+        plotting._SLIDER_FIGURES.clear()
+    assert min(widths) > 0.3, f"panel widths {np.round(widths, 3)} of the figure's width"
+
+
 def test_ols_fit_marks_the_current_size_on_the_error_curve():
     fig = explorers.ols_fit(n_basis=12)
     (marker,) = [line for line in fig.axes[1].lines if line.get_label() == "current D"]

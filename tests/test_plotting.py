@@ -1,5 +1,6 @@
 """helpers.plotting: figures outside pyplot, PNG rendering, shared drawing pieces."""
 
+import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -42,6 +43,28 @@ def test_slider_figure_is_built_once_and_its_layout_kept_after_the_first_render(
     fig.axes[0].set_title("a much, much longer title that would move a constrained layout")
     plotting.render(fig)
     assert fig.axes[0].get_position().bounds == position
+
+
+def test_slider_figure_layout_ignores_the_moving_data_drawn_outside_the_axes():
+    # The layout is solved once, at the first render; an empty unclipped marker line (filled only
+    # by some slider settings, as 01's "test error above the chart") must not shape it.
+    def build_plain(fig, ax):
+        (line,) = ax.plot([0, 1], [0, 1])
+        return {"line": line, "title": ax.set_title("a title")}
+
+    def build_with_marker(fig, ax):
+        (marker,) = ax.plot([], [], "^", clip_on=False)
+        return {**build_plain(fig, ax), "marker": marker}
+
+    widths = {}
+    with mpl.rc_context():
+        plotting.use_style()  # the series' style: constrained layout
+        for build in (build_plain, build_with_marker):
+            fig, _ = plotting.slider_figure(build)
+            plotting.render(fig)
+            widths[build.__name__] = fig.axes[0].get_position().width
+    assert widths["build_with_marker"] == pytest.approx(widths["build_plain"]), (
+        f"an empty unclipped line changed the axes width: {widths}")
 
 
 def _pixels(png: bytes) -> np.ndarray:
