@@ -228,16 +228,21 @@ def main() -> None:
 
     sections = [f"Measured {date.today()} on {platform.machine()}, {os.cpu_count()} cores, "
                 "torch CPU, 1 torch thread, with `make bench`."]
+    # The notebooks run first: after the slider section this process keeps threads busy (its BLAS and
+    # torch pools) that took CPU from the kernels and made the notebook times 25% longer (127 s
+    # against 162 s for the nine core notebooks, measured on 2026-12-02).
+    notebook_rows = []
+    if "notebooks" not in args.skip:
+        notebook_rows = notebook_times(sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb")))
     if "sliders" not in args.skip:
         table, _ = bench_sliders.measure(args.repeat)
         sections += ["**Slider updates** (update function, drawing and image encoding; median of "
                      f"{args.repeat} updates; budget 100 ms for notebooks 01-03, 250 ms for the others):",
                      table]
-    if "notebooks" not in args.skip:
-        names = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
+    if notebook_rows:
         sections += ["**Notebooks**, top to bottom in a fresh kernel, from its start to the last cell's "
                      "output (budget 90 s each, 7.5 min for all ten):",
-                     "\n".join(notebook_times(names))]
+                     "\n".join(notebook_rows)]
     if "browser" not in args.skip:
         sections += ["**Sliders in the browser**: key press to new figure decoded, timed inside the page, in "
                      "JupyterLab (headless Chromium), against a trivial one-slider notebook in the same run:",
