@@ -227,6 +227,24 @@ def test_hub_survives_a_students_server_killed_mid_run(hub, students):
     REPORT["restart s"] = cy.timings["spawn"]
 
 
+def wait_for_one_settled_kernel(student, timeout_s: float = 90, settle_s: float = 3) -> None:
+    """Through the hub, JupyterLab may start a kernel for the opened notebook and replace it about two
+    seconds later (a second session; the first kernel shut down). Cells sent before the switch go to
+    the dying kernel and never finish. Wait until the notebook has one session whose kernel has not
+    changed for `settle_s` seconds."""
+    deadline, last, since = time.monotonic() + timeout_s, None, time.monotonic()
+    while time.monotonic() < deadline:
+        _, sessions = hubdriver.request(f"{student.server}/api/sessions", token=student.token)
+        kernels = [s["kernel"]["id"] for s in sessions if s.get("path", "").endswith(NOTEBOOK)]
+        current = kernels[0] if len(kernels) == 1 else None
+        if current is None or current != last:
+            last, since = current, time.monotonic()
+        elif time.monotonic() - since >= settle_s:
+            return
+        time.sleep(0.5)
+    raise AssertionError(f"{student.name}'s notebook did not settle on one kernel: sessions {sessions}")
+
+
 def test_slider_panel_renders_and_updates_through_the_hub(hub, students, browser_available):
     di = students["di"]
     with lab_ui.chromium(browser_available) as browser:
@@ -238,7 +256,9 @@ def test_slider_panel_renders_and_updates_through_the_hub(hub, students, browser
         page.wait_for_url("**/user/di/**", timeout=60_000)
         page.goto(f"{di.server}/lab/tree/{NB_PATH}?reset")
         page.wait_for_selector(".jp-NotebookPanel", timeout=90_000)
+        wait_for_one_settled_kernel(di)
         lab_ui.wait_idle(page, 90)
+        page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=90_000)
         lab_ui.run_all(page)
         assert lab_ui.problems(page) == []
         panels = page.locator(lab_ui.ACTIVE).locator(lab_ui.PANEL)
