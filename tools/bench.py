@@ -228,12 +228,10 @@ def main() -> None:
 
     sections = [f"Measured {date.today()} on {platform.machine()}, {os.cpu_count()} cores, "
                 "torch CPU, 1 torch thread, with `make bench`."]
-    # The notebooks run first: after the slider section this process keeps threads busy (its BLAS and
-    # torch pools) that took CPU from the kernels and made the notebook times 25% longer (127 s
-    # against 162 s for the nine core notebooks, measured on 2026-12-02).
-    notebook_rows = []
-    if "notebooks" not in args.skip:
-        notebook_rows = notebook_times(sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb")))
+    # The notebooks run first: measured after the slider section, while this process stayed busy
+    # (about half a core), the nine core notebooks took 162 s against 127 s alone (2026-12-02).
+    names = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
+    notebook_rows = notebook_times(names) if "notebooks" not in args.skip else []
     if "sliders" not in args.skip:
         table, _ = bench_sliders.measure(args.repeat)
         sections += ["**Slider updates** (update function, drawing and image encoding; median of "
@@ -249,7 +247,6 @@ def main() -> None:
                      "\n".join(round_trips(args.moves))]
     foot = ""
     if "footprint" not in args.skip:
-        names = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
         sizes = [int(k) for k in args.class_sizes.split(",")]
         foot = (f"Measured {date.today()} on {platform.machine()}, {os.cpu_count()} cores, torch CPU, "
                 "1 torch thread per kernel, with `make bench`.\n\n"
